@@ -1,0 +1,31 @@
+import type { Finding } from '../model/finding.js';
+import type { DrawbridgeConfig } from '../config/schema.js';
+
+/** A record or line that could not be used, kept so that nothing vanishes silently. */
+export interface InputProblem {
+  file: string;
+  line?: number;
+  field?: string;
+  message: string;
+}
+
+/** I/O an auditor may need (Include files, globs), injected so auditors stay testable. */
+export interface AuditContext {
+  config: DrawbridgeConfig;
+  readFile(path: string): string | undefined;
+  glob(pattern: string): string[];
+}
+
+export interface AuditResult {
+  findings: Finding[];
+  problems: InputProblem[];
+}
+
+/** One config kind (sshd_config, daemon.json, Terraform …): recognise it, then audit it. */
+export interface Auditor {
+  id: string;
+  description: string;
+  /** Cheap recognition from the path and the first bytes of content. */
+  recognises(file: string, text: string): boolean;
+  audit(file: string, text: string, ctx: AuditContext): AuditResult;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import { ConfigSchema, type DrawbridgeConfig } from './schema.js';
+import { UsageError } from '../cli/errors.js';
+
+export function defaultConfig(): DrawbridgeConfig {
+  return ConfigSchema.parse({});
+}
+
+/** Parse drawbridge.yaml text; every problem names the key and its line. */
+export function parseConfig(text: string, file: string): DrawbridgeConfig {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const { line } = lc.linePos(e.pos[0]);
+    throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const result = ConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const messages = result.error.issues.map((issue: z.core.$ZodIssue) => {
+    const path = issue.path.map(String);
+    // Point at the deepest node that exists in the document.
+    let line = 1;
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        line = lc.linePos(node.range[0]).line;
+        break;
+      }
+    }
+    return `${file}:${line}: ${path.join('.') || '(root)'}: ${issue.message}`;
+  });
+  throw new UsageError(messages.join('\n'));
+}
+
+export function loadConfig(file: string | undefined): DrawbridgeConfig {
+  if (!file) return defaultConfig();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`);
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,69 @@
+/**
+ * Normalised records every decoder yields (DESIGN.md "Contracts").
+ * Times are epoch milliseconds of *event* time; `raw` keeps the source position for evidence.
+ */
+export interface RecordRef {
+  source: string;
+  /** Byte offset of the record in its source (line start for line formats). */
+  offset: number;
+  /** 1-based line number where the format is line-based. */
+  line?: number;
+}
+
+interface EventBase {
+  time: number;
+  ref: RecordRef;
+  /** Host or sensor that logged the record (sshd host, flow-log interface, cluster). */
+  observer?: string;
+}
+
+export interface FlowEvent extends EventBase {
+  kind: 'flow';
+  src: string;
+  srcPort?: number;
+  dst: string;
+  dstPort: number;
+  protocol: 'tcp' | 'udp' | 'icmp' | 'other';
+  direction?: 'inbound' | 'outbound';
+  action: 'accept' | 'reject';
+  bytes?: number;
+}
+
+export type AuthMethod = 'publickey' | 'password' | 'keyboard-interactive' | 'hostbased' | 'gssapi-with-mic' | 'none' | 'token' | 'certificate' | 'other';
+
+export interface AuthEvent extends EventBase {
+  kind: 'auth';
+  service: 'ssh' | 'kubernetes' | 'docker' | 'other';
+  user: string;
+  method: AuthMethod;
+  /** Credential identity: key fingerprint, certificate key id + CA, token id. */
+  credential?: string;
+  credentialKind?: 'key' | 'certificate' | 'token' | 'password' | 'other';
+  /** For certificates: the signing CA fingerprint. */
+  ca?: string;
+  src: string;
+  srcPort?: number;
+  dst?: string;
+  dstPort?: number;
+  success: boolean;
+  invalidUser?: boolean;
+}
+
+export interface ApiEvent extends EventBase {
+  kind: 'api';
+  service: 'kubernetes' | 'docker' | 'http';
+  actor: string;
+  credential?: string;
+  src: string;
+  dst?: string;
+  dstPort?: number;
+  verb: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  status?: number;
+  /** Summary of privileged bits of a created object. */
+  privileged?: string[];
+}
+
+export type DrawbridgeEvent = FlowEvent | AuthEvent | ApiEvent;
