@@ -1,0 +1,39 @@
+import type { DrawbridgeEvent, RecordRef } from '../model/event.js';
+
+/** Why a record could not be decoded; the record is counted and kept, never dropped silently. */
+export interface Rejection {
+  reject: string;
+}
+
+export type DecodeResult = DrawbridgeEvent[] | Rejection;
+
+export function isRejection(r: DecodeResult): r is Rejection {
+  return !Array.isArray(r);
+}
+
+export interface DecodeContext {
+  /** Year assumed for timestamps that carry none (RFC 3164 syslog); defaults to the current year. */
+  defaultYear?: number;
+  /** Field list for header-less formats (e.g. AWS VPC Flow Logs custom format), from --fields. */
+  fields?: string[];
+}
+
+/** Per-stream decoding state (headers such as Zeek #fields or a VPC flow header line). */
+export interface RecordDecoder {
+  /**
+   * Decode one line (no trailing newline). An empty array means the record was understood but
+   * carries nothing the detectors use (e.g. "session closed"); a Rejection means it was not understood.
+   */
+  line(text: string, ref: RecordRef): DecodeResult;
+  /** Flush anything buffered (multi-line JSON documents) at the end of the stream. */
+  end?(ref: RecordRef): DecodeResult;
+}
+
+/** One log format. */
+export interface Decoder {
+  id: string;
+  description: string;
+  /** 0..1: how well the first lines of a stream fit this format (0 = not this format). */
+  sniff(sample: readonly string[]): number;
+  open(source: string, ctx: DecodeContext): RecordDecoder;
+}
