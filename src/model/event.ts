@@ -27,6 +27,9 @@ export interface FlowEvent extends EventBase {
   direction?: 'inbound' | 'outbound';
   action: 'accept' | 'reject';
   bytes?: number;
+  packets?: number;
+  /** TCP flags OR-ed over the record's window (AWS VPC tcp-flags: FIN 1, SYN 2, RST 4, PSH 8, ACK 16). */
+  tcpFlags?: number;
 }
 
 export type AuthMethod = 'publickey' | 'password' | 'keyboard-interactive' | 'hostbased' | 'gssapi-with-mic' | 'none' | 'token' | 'certificate' | 'other';
@@ -47,6 +50,9 @@ export interface AuthEvent extends EventBase {
   dstPort?: number;
   success: boolean;
   invalidUser?: boolean;
+  /** Software banners where the sensor saw them (Zeek ssh.log client/server). */
+  clientSoftware?: string;
+  serverSoftware?: string;
 }
 
 export interface ApiEvent extends EventBase {
@@ -64,6 +70,18 @@ export interface ApiEvent extends EventBase {
   status?: number;
   /** Summary of privileged bits of a created object. */
   privileged?: string[];
+  /** HTTP method where the record shows it (access logs, Zeek http, Docker API requests). */
+  method?: string;
+  userAgent?: string;
+  /** Host header, SNI or virtual host the request was addressed to. */
+  host?: string;
+  /** Kubernetes subresource (exec, attach, portforward, log, …). */
+  subresource?: string;
+  /** Kind of the submitted object (requestObject.kind, e.g. Pod, Deployment). */
+  objectKind?: string;
+  /** Kubernetes: groups of the authenticated user; the user acted as `impersonatedUser` when set. */
+  groups?: string[];
+  impersonatedUser?: string;
 }
 
 export type DrawbridgeEvent = FlowEvent | AuthEvent | ApiEvent;

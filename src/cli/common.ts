@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { Finding } from '../model/finding.js';
+import { compareFindings } from '../model/finding.js';
+import { atLeast, isSeverity, type Severity } from '../model/severity.js';
+import { loadConfig } from '../config/load.js';
+import type { DrawbridgeConfig } from '../config/schema.js';
+import { parseDuration } from '../config/duration.js';
+import { parseFormat, render, type OutputFormat } from '../io/format/index.js';
+import type { Lens } from '../io/format/json.js';
+import { wantColour } from '../io/format/table.js';
+import { UsageError } from './errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export function packageVersion(): string {
+  const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+export interface CommonOptions {
+  config?: string;
+  format?: string;
+  failOn?: string;
+  stateDir?: string;
+}
+
+/** Options every lens shares; flags override the config file. */
+export function addCommonOptions(cmd: Command, lens: Lens): Command {
+  const formats = lens === 'audit' ? 'table|json|jsonl|sarif|ocsf' : 'table|json|jsonl|ocsf';
+  return cmd
+    .option('-c, --config <file>', 'drawbridge.yaml (default: ./drawbridge.yaml when present)')
+    .option('-f, --format <format>', `output format: ${formats} (default: table on a terminal, json otherwise)`)
+    .option('--fail-on <severity>', 'exit 1 when anything is at or above this severity (info|low|medium|high|critical)')
+    .option('--state-dir <dir>', 'where SQLite state lives (default: .drawbridge)');
+}
+
+/** Config from --config, else ./drawbridge.yaml if present, else defaults; then flag overrides. */
+export function resolveConfig(opts: CommonOptions): DrawbridgeConfig {
+  const file = opts.config ?? (existsSync('drawbridge.yaml') ? 'drawbridge.yaml' : undefined);
+  const config = loadConfig(file);
+  if (opts.failOn !== undefined) {
+    if (!isSeverity(opts.failOn)) throw new UsageError(`--fail-on: unknown severity "${opts.failOn}" (info|low|medium|high|critical)`);
+    config.failOn = opts.failOn;
+  }
+  if (opts.stateDir !== undefined) config.stateDir = opts.stateDir;
+  return config;
+}
+
+export function outputFormat(opts: CommonOptions, lens: Lens): OutputFormat {
+  const f = opts.format ? parseFormat(opts.format) : process.stdout.isTTY ? 'table' : 'json';
+  if (f === 'sarif' && lens !== 'audit') throw new UsageError('--format sarif is available for audit only');
+  return f;
+}
+
+export function flagDuration(name: string, v: string): number {
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new UsageError(`${name}: expected a duration such as 30s, 5m, 7d (got "${v}")`);
+  return ms;
+}
+
+export function flagInt(name: string, v: string, min = 0): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected an integer ≥ ${min} (got "${v}")`);
+  return n;
+}
+
+/** Print findings in the chosen format and return the exit code the --fail-on gate gives. */
+export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn: Severity, extra?: Record<string, unknown>): number {
+  const sorted = lens === 'detect' ? items : [...items].sort(compareFindings);
+  process.stdout.write(
+    render(format, sorted, { lens, colour: wantColour(process.stdout), version: packageVersion(), baseDir: process.cwd(), extra }),
+  );
+  return sorted.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Problems with input go to stderr, one per line, naming the place. */
+export function reportProblems(problems: readonly { file?: string; line?: number; field?: string; message: string }[]): void {
+  for (const p of problems) {
+    const where = [p.file, p.line !== undefined ? String(p.line) : undefined].filter(Boolean).join(':');
+    process.stderr.write(`drawbridge: ${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}\n`);
+  }
+}

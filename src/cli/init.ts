@@ -1,0 +1,61 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+import { EXIT_OK } from './common.js';
+
+export const CONFIG_TEMPLATE = `# drawbridge.yaml — configuration for audit, probe and detect.
+# Every option can also be given as a command-line flag; flags win.
+
+organisation:
+  name: my-org
+  # Source ranges that are yours (VPN egress, office). Logins and connections from here never alert,
+  # and firewall rules open only to them are not exposures.
+  allowedRanges: []
+  #  - 198.51.100.0/24   # VPN
+  #  - 2001:db8:100::/48 # office
+  # Ranges treated as internal (default: RFC 1918, RFC 6598, IPv6 ULA, loopback, link-local).
+  # internalRanges: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, fc00::/7, ::1/128, fe80::/10]
+  # Your own autonomous systems: sessions from any other ASN are rated more severe.
+  asns: []
+  #  - 64500
+
+# Extra ports per management service (ids from the catalogue, e.g. ssh, kube-apiserver, docker-api).
+managementPorts: {}
+#  ssh: [2200]
+
+# Where SQLite state (baselines, offsets, probe history) is kept.
+stateDir: .drawbridge
+
+# Exit with code 1 when anything is at or above this severity: info | low | medium | high | critical.
+failOn: high
+
+probe:
+  timeout: 5s          # per connection
+  concurrency: 64      # connections in flight
+  rate: 200            # new connections per second
+  maxAddresses: 4096   # hard ceiling on addresses one run may touch
+
+detect:
+  learningPeriod: 7d       # event time during which baselines fill and nothing alerts
+  baselineExpiry: 90d      # baseline entries unseen for this long are forgotten
+  sourcePrefixV4: 24       # a "source range" is this IPv4 prefix ...
+  sourcePrefixV6: 48       # ... or this IPv6 prefix
+  followWindow: 5m         # a POST/PUT this soon after a new connection escalates it
+  rareCreationThreshold: 3 # fewer creations than this in the baseline makes a creator "rare"
+  outOfOrderness: 5m       # how late a record may arrive (event time) and still be ordered
+  incidentWindow: 1h       # alerts of one source within this window form one incident
+`;
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented drawbridge.yaml in the current folder')
+    .option('--force', 'overwrite an existing file')
+    .option('-o, --output <file>', 'where to write', 'drawbridge.yaml')
+    .action((opts: { force?: boolean; output: string }) => {
+      if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists (use --force to overwrite)`);
+      writeFileSync(opts.output, CONFIG_TEMPLATE);
+      process.stderr.write(`wrote ${opts.output}\n`);
+      process.exitCode = EXIT_OK;
+    });
+}
