@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isNode, isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type DrawbridgeConfig } from './schema.js';
 import { UsageError } from '../cli/errors.js';
@@ -24,6 +24,13 @@ export function parseConfig(text: string, file: string): DrawbridgeConfig {
     const path = issue.path.map(String);
     // Point at the deepest node that exists in the document.
     let line = 1;
+    // An unknown key: point at the key itself rather than its parent.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const parent = unknown !== undefined ? doc.getIn(path, true) : undefined;
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === unknown) : undefined;
+    if (pair && isScalar(pair.key) && pair.key.range) {
+      return `${file}:${lc.linePos(pair.key.range[0]).line}: ${[...path, unknown].join('.')}: unknown key`;
+    }
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true);
       if (isNode(node) && node.range) {

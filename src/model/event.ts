@@ -44,6 +44,12 @@ export interface AuthEvent extends EventBase {
   credentialKind?: 'key' | 'certificate' | 'token' | 'password' | 'other';
   /** For certificates: the signing CA fingerprint. */
   ca?: string;
+  /** Key algorithm as logged (e.g. ED25519, RSA-CERT). */
+  keyType?: string;
+  /** Fingerprint of the user key when `credential` names something else (a certificate's key id). */
+  keyFingerprint?: string;
+  /** Certificate serial number, as a decimal string (it is a uint64). */
+  certSerial?: string;
   src: string;
   srcPort?: number;
   dst?: string;

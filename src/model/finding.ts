@@ -55,13 +55,14 @@ export function stableId(prefix: string, parts: readonly unknown[]): string {
 }
 
 export function makeFinding(input: FindingInput): Finding {
-  const { key, ...rest } = input;
+  // A spread of an existing finding may carry an old id: it never survives.
+  const { key, id: _oldId, technique: _t, ...rest } = input as FindingInput & Partial<Finding>;
   const id = stableId('DRB', [input.rule, input.asset, locationKey(input.location), key ?? '']);
   return { id, technique: TECHNIQUE, ...rest };
 }
 
 export function makeAlert(input: Omit<Alert, 'id' | 'technique'> & { key?: string }): Alert {
-  const { key, ...rest } = input;
+  const { key, id: _oldId, technique: _t, ...rest } = input as Omit<Alert, 'id' | 'technique'> & { key?: string } & Partial<Alert>;
   const id = stableId('DRA', [input.rule, input.asset, locationKey(input.location), key ?? '']);
   return { id, technique: TECHNIQUE, ...rest };
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, defaultConfig } from '../../src/config/load.js';
+import { CONFIG_TEMPLATE } from '../../src/cli/init.js';
+import { parseDuration } from '../../src/config/duration.js';
+
+describe('drawbridge.yaml', () => {
+  it('the template written by `drawbridge init` is valid and gives the documented values', () => {
+    const c = parseConfig(CONFIG_TEMPLATE, 'drawbridge.yaml');
+    expect(c.detect.learningPeriod).toBe(7 * 86_400_000);
+    expect(c.detect.followWindow).toBe(300_000);
+    expect(c.probe.timeout).toBe(5000);
+    expect(c.failOn).toBe('high');
+    expect(c.organisation.internalRanges).toContain('10.0.0.0/8');
+  });
+
+  it('defaults apply to an empty file', () => {
+    expect(parseConfig('', 'x.yaml')).toEqual(defaultConfig());
+  });
+
+  it('names the key and the line of a bad value', () => {
+    const text = 'organisation:\n  allowedRanges:\n    - 198.51.100.0/24\n    - not-a-range\n';
+    expect(() => parseConfig(text, 'd.yaml')).toThrow(/d\.yaml:4: organisation\.allowedRanges\.1: expected an IP address or CIDR/);
+  });
+
+  it('rejects unknown keys with their line', () => {
+    expect(() => parseConfig('detect:\n  learnngPeriod: 3d\n', 'd.yaml')).toThrow(/d\.yaml:2: detect\.learnngPeriod: unknown key/);
+  });
+
+  it('rejects malformed durations and YAML syntax errors with a line', () => {
+    expect(() => parseConfig('probe:\n  timeout: soon\n', 'd.yaml')).toThrow(/d\.yaml:2: probe\.timeout: expected a duration/);
+    expect(() => parseConfig('a: [1,\n', 'd.yaml')).toThrow(/d\.yaml:\d+: invalid YAML/);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['7d', 604_800_000],
+    ['250ms', 250],
+    [12, 12_000],
+    ['12', 12_000],
+  ] as const)('%s', (input, ms) => expect(parseDuration(input)).toBe(ms));
+
+  it.each(['', 'x', '5 minutes', '5m junk', '-3s'])('rejects %j', (input) => expect(parseDuration(input)).toBeUndefined());
+});
