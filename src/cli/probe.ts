@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { runProbe } from '../probe/scheduler.js';
+import { parsePortList, ScopeError } from '../probe/scope.js';
+import { addCommonOptions, emit, flagDuration, flagInt, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { UsageError } from './errors.js';
+
+interface ProbeFlags extends CommonOptions {
+  ports?: string;
+  exclude?: string[];
+  timeout?: string;
+  concurrency?: string;
+  rate?: string;
+  maxAddresses?: string;
+  tryDefaultCredentials?: boolean;
+  verbose?: boolean;
+}
+
+function progressBar(done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} endpoints`);
+  if (done === total) process.stderr.write('\n');
+}
+
+export function registerProbe(program: Command): void {
+  addCommonOptions(
+    program
+      .command('probe')
+      .description('check, from outside and read-only, what each target really exposes (only the targets given are touched)')
+      .argument('<target...>', 'host, host:port, [v6]:port or CIDR range, by IP literal or name')
+      .option('-p, --ports <list>', 'ports for targets without one, e.g. 22,2200-2210 (default: the catalogue of management ports)')
+      .option('--exclude <target...>', 'addresses or ranges never to touch')
+      .option('--timeout <duration>', 'per connection and read, e.g. 3s')
+      .option('--concurrency <n>', 'endpoints probed at once')
+      .option('--rate <n>', 'new connections per second')
+      .option('--max-addresses <n>', 'raise the ceiling on addresses one run may touch')
+      .option('--try-default-credentials', 'try the vendor default credentials listed in the catalogue (each attempt logged)')
+      .option('-v, --verbose', 'log each authentication question asked and why ports were not identified'),
+    'probe',
+  ).action(async (targets: string[], flags: ProbeFlags) => {
+    const config = resolveConfig(flags);
+    if (flags.timeout !== undefined) config.probe.timeout = flagDuration('--timeout', flags.timeout);
+    if (flags.concurrency !== undefined) config.probe.concurrency = flagInt('--concurrency', flags.concurrency, 1);
+    if (flags.rate !== undefined) config.probe.rate = flagInt('--rate', flags.rate, 1);
+    if (flags.maxAddresses !== undefined) config.probe.maxAddresses = flagInt('--max-addresses', flags.maxAddresses, 1);
+    const format = outputFormat(flags, 'probe');
+    let ports: number[] | undefined;
+    try {
+      ports = flags.ports !== undefined ? parsePortList(flags.ports) : undefined;
+    } catch (e) {
+      throw new UsageError(`--ports: ${(e as Error).message}`);
+    }
+    const log = (m: string): void => void process.stderr.write(`drawbridge: ${m}\n`);
+    let result;
+    try {
+      result = await runProbe(targets, {
+        config,
+        ports,
+        exclude: flags.exclude,
+        ...(process.stderr.isTTY ? { onProgress: progressBar } : {}),
+        ...(flags.verbose || flags.tryDefaultCredentials ? { log } : {}),
+      });
+    } catch (e) {
+      if (e instanceof ScopeError) throw new UsageError(e.message);
+      throw e;
+    }
+    for (const p of result.problems) process.stderr.write(`drawbridge: ${p.target}: ${p.message}\n`);
+    if (flags.verbose) {
+      for (const o of result.observations) {
+        if (o.outcome !== 'identified') process.stderr.write(`drawbridge: ${o.endpoint.host}:${o.endpoint.port}: ${o.outcome}: ${(o.notes ?? []).join('; ')}\n`);
+      }
+    }
+    const services = result.observations.map((o) => ({
+      host: o.endpoint.host,
+      port: o.endpoint.port,
+      outcome: o.outcome,
+      service: o.service,
+      product: o.product,
+      version: o.version,
+      auth: o.auth,
+      ...(o.tls ? { tls: o.tls } : {}),
+    }));
+    process.exitCode = emit('probe', result.findings, format, config.failOn, format === 'json' ? { services, problems: result.problems } : undefined);
+  });
+}
