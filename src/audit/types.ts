@@ -19,6 +19,8 @@ export interface AuditContext {
 export interface AuditResult {
   findings: Finding[];
   problems: InputProblem[];
+  /** Other files this audit read as part of the same config (e.g. sshd Include targets); the engine does not audit them again. */
+  consumed?: string[];
 }
 
 /** One config kind (sshd_config, daemon.json, Terraform …): recognise it, then audit it. */

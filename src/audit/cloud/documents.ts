@@ -1,0 +1,122 @@
+/**
+ * JSON and YAML documents with line numbers per path, CloudFormation short tags (!Ref, !Sub …)
+ * understood as their long form ({ Ref: … }, { "Fn::Sub": … }) so that templates parse and refer.
+ */
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Tags } from 'yaml';
+import type { InputProblem } from '../types.js';
+
+export type Path = readonly (string | number)[];
+
+export interface Doc {
+  value: unknown;
+  /** 1-based line of the key or item at `path`, or of its deepest existing ancestor. */
+  lineOf(path: Path): number;
+}
+
+const INTRINSICS = [
+  'Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'If', 'Equals', 'And', 'Or', 'Not', 'FindInMap',
+  'ImportValue', 'Base64', 'Cidr', 'GetAZs', 'Condition', 'Transform', 'Length', 'ToJsonString',
+];
+
+function longName(short: string): string {
+  return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
+}
+
+/** CloudFormation's short-form tags as yaml custom tags, for scalar, sequence and mapping forms. */
+export const CFN_TAGS: Tags = INTRINSICS.flatMap((name) => {
+  const key = longName(name);
+  return [
+    {
+      tag: `!${name}`,
+      resolve: (s: string) => ({ [key]: name === 'GetAtt' ? s.split('.') : s }),
+    },
+    { tag: `!${name}`, collection: 'seq' as const, resolve: (v: { toJSON(): unknown }) => ({ [key]: v.toJSON() }) },
+    { tag: `!${name}`, collection: 'map' as const, resolve: (v: { toJSON(): unknown }) => ({ [key]: v.toJSON() }) },
+  ];
+});
+
+const MAX_ALIAS_COUNT = 100;
+
+export function parseDocuments(file: string, text: string, customTags?: Tags): { docs: Doc[]; problems: InputProblem[] } {
+  const lineCounter = new LineCounter();
+  const problems: InputProblem[] = [];
+  const docs: Doc[] = [];
+  const lineAt = (offset: number): number => lineCounter.linePos(Math.max(0, offset)).line;
+  let parsed;
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, ...(customTags ? { customTags } : {}) });
+  } catch (err) {
+    problems.push({ file, line: 1, message: `unreadable JSON/YAML: ${errorText(err)}` });
+    return { docs, problems };
+  }
+  const list = Array.isArray(parsed) ? parsed : [];
+  list.forEach((doc, i) => {
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) problems.push({ file, line: lineAt(e.pos[0]), message: `document ${i + 1} skipped: ${e.message.split('\n')[0]}` });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      problems.push({ file, line: lineAt(start), message: `document ${i + 1} skipped: ${errorText(err)}` });
+      return;
+    }
+    const root = doc.contents;
+    docs.push({ value: value ?? null, lineOf: (path) => lineAt(offsetOf(root, path) ?? start) });
+  });
+  return { docs, problems };
+}
+
+function offsetOf(root: unknown, path: Path): number | undefined {
+  let node: unknown = root;
+  let best = rangeStart(root);
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return best;
+      best = rangeStart(pair.key) ?? best;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (item === undefined) return best;
+      best = rangeStart(item) ?? best;
+      node = item;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return Array.isArray(range) ? range[0] : undefined;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err);
+}
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+}

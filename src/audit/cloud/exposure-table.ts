@@ -1,0 +1,109 @@
+/**
+ * catalog/audit/cloud/data/exposure.yaml: service severity and adjustments as data, and the step
+ * that turns an evaluated Exposure into a RuleHit for the rule catalogue.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { catalogPath } from '../../catalog/paths.js';
+import { managementServices } from '../../catalog/services.js';
+import { SEVERITIES, bump, severityRank, type Severity } from '../../model/severity.js';
+import type { RuleHit } from '../rule-catalog.js';
+import { formatPortRange, isAllPorts, type ServiceHit } from '../exposure.js';
+import type { Exposure, Layer } from './net-rules.js';
+
+const TableSchema = z
+  .object({
+    services: z.record(z.string(), z.enum(SEVERITIES)),
+    default: z.enum(SEVERITIES),
+    adjust: z
+      .object({
+        source: z.object({ world: z.number().int(), public: z.number().int() }).strict(),
+        layer: z.record(z.enum(['security-group', 'firewall', 'nsg', 'nacl']), z.number().int()),
+      })
+      .strict(),
+    webPorts: z.array(z.number().int().min(1).max(65535)),
+  })
+  .strict();
+export type ExposureTable = z.infer<typeof TableSchema>;
+
+let cached: ExposureTable | undefined;
+
+export function exposureTable(): ExposureTable {
+  if (!cached) {
+    const table = TableSchema.parse(parse(readFileSync(catalogPath('audit', 'cloud', 'data', 'exposure.yaml'), 'utf8')));
+    const known = new Set(managementServices().map((s) => s.id));
+    for (const id of Object.keys(table.services)) {
+      if (!known.has(id)) throw new Error(`catalog/audit/cloud/data/exposure.yaml: unknown service id ${id}`);
+    }
+    cached = table;
+  }
+  return cached;
+}
+
+export function webPorts(): ReadonlySet<number> {
+  return new Set(exposureTable().webPorts);
+}
+
+export function serviceSeverity(serviceId: string, table: ExposureTable = exposureTable()): Severity {
+  return table.services[serviceId] ?? table.default;
+}
+
+/** The most severe service first; catalogue order breaks ties so output is stable. */
+export function rankServices(hits: readonly ServiceHit[], table: ExposureTable = exposureTable()): ServiceHit[] {
+  const order = managementServices().map((s) => s.id);
+  return [...hits].sort(
+    (a, b) =>
+      severityRank(serviceSeverity(b.service.id, table)) - severityRank(serviceSeverity(a.service.id, table)) ||
+      order.indexOf(a.service.id) - order.indexOf(b.service.id),
+  );
+}
+
+export function describeServices(hits: readonly ServiceHit[], allPorts: boolean): string {
+  const list = hits.map((h) => `${h.service.name} (${h.ports.join(', ')}/tcp)`);
+  if (allPorts) return `all ports, including ${list.slice(0, 4).join(', ')}${list.length > 4 ? ` and ${list.length - 4} more` : ''}`;
+  return list.join(', ');
+}
+
+/** Exposure → RuleHit. `vars` adds what the rule's remediation template needs. */
+export function exposureToHit(ruleId: string, e: Exposure, vars: Record<string, string> = {}, table: ExposureTable = exposureTable()): RuleHit {
+  const ranked = rankServices(e.services, table);
+  const primary = ranked[0];
+  if (!primary) throw new Error('exposureToHit: an exposure always names at least one service');
+  const world = e.sources.some((s) => s.class === 'world');
+  const layer: Layer = e.rule.layer;
+  const base = serviceSeverity(primary.service.id, table);
+  const severity = bump(base, (world ? table.adjust.source.world : table.adjust.source.public) + (table.adjust.layer[layer] ?? 0));
+  const allPorts = isAllPorts(e.ports);
+  const portsText = e.ports.map(formatPortRange).join(', ');
+  const sourcesText = e.sources.map((s) => s.source).join(', ');
+  const resource = e.rule.ruleName ? `${e.rule.resource} ${e.rule.ruleName}` : e.rule.resource;
+  return {
+    rule: ruleId,
+    line: e.rule.line,
+    resource,
+    exposes: describeServices(ranked, allPorts),
+    exposedTo: world ? `${sourcesText} (anyone on the internet)` : `${sourcesText} (outside the organisation's ranges)`,
+    vars: {
+      ports: portsText,
+      sources: sourcesText,
+      service: primary.service.name,
+      port: String(primary.ports[0] ?? ''),
+      protocol: e.rule.protocol === 'all' ? 'all' : e.rule.protocol,
+      rule: e.rule.ruleName ?? e.rule.resource,
+      ...e.rule.vars,
+      ...vars,
+    },
+    evidence: {
+      layer,
+      services: ranked.map((h) => ({ id: h.service.id, ports: h.ports })),
+      ports: portsText,
+      protocol: e.rule.protocol,
+      sources: e.sources.map((s) => ({ source: s.source, class: s.class })),
+    },
+    severity,
+    subTechnique: primary.service.subTechnique,
+    ...(world ? {} : { confidence: 'possible' as const }),
+    key: `${e.rule.ruleName ?? ''}|${portsText}|${sourcesText}`,
+  };
+}

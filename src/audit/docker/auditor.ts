@@ -1,0 +1,46 @@
+/** Docker daemon configuration: daemon.json, systemd units/drop-ins, /etc/default/docker. */
+import { basename } from 'node:path';
+import type { Auditor, AuditContext, AuditResult, InputProblem } from '../types.js';
+import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
+import { parseYamlDocuments } from '../yaml-positions.js';
+import { daemonJsonHits, defaultsFileTokens, flagHits, parseDaemonFlags, systemdDockerdTokens } from './daemon.js';
+
+export type DockerConfigKind = 'daemon-json' | 'systemd' | 'defaults';
+
+export function dockerConfigKind(file: string, text: string): DockerConfigKind | undefined {
+  const name = basename(file);
+  if (name === 'daemon.json' || /^daemon[\w.-]*\.json$/.test(name)) return 'daemon-json';
+  if (/\.(service|conf)$/.test(name) && /^\s*\[Service\]/m.test(text) && /ExecStart\s*=.*\bdocker/.test(text)) return 'systemd';
+  if (/^(docker|docker\.env|docker-defaults)$/.test(name) && /^\s*(?:export\s+)?(DOCKER_OPTS|OPTIONS)\s*=/m.test(text)) return 'defaults';
+  return undefined;
+}
+
+export function auditDockerConfig(file: string, text: string, readFile: (p: string) => string | undefined = () => undefined): AuditResult {
+  const problems: InputProblem[] = [];
+  const hits: RuleHit[] = [];
+  const resource = `dockerd (${file})`;
+  switch (dockerConfigKind(file, text)) {
+    case 'daemon-json': {
+      const parsed = parseYamlDocuments(file, text);
+      problems.push(...parsed.problems);
+      for (const doc of parsed.documents) hits.push(...daemonJsonHits(file, doc));
+      break;
+    }
+    case 'systemd':
+      for (const tokens of systemdDockerdTokens(text)) hits.push(...flagHits(resource, parseDaemonFlags(tokens), readFile, problems, file));
+      break;
+    case 'defaults':
+      hits.push(...flagHits(resource, parseDaemonFlags(defaultsFileTokens(text)), readFile, problems, file));
+      break;
+    default:
+      problems.push({ file, line: 1, message: 'not a recognised Docker daemon configuration' });
+  }
+  return { findings: hitsToFindings('docker', hits, file), problems };
+}
+
+export const dockerDaemonAuditor: Auditor = {
+  id: 'docker',
+  description: 'Docker daemon: TCP listeners without TLS client verification in daemon.json, systemd units, DOCKER_OPTS',
+  recognises: (file, text) => dockerConfigKind(file, text) !== undefined,
+  audit: (file: string, text: string, ctx: AuditContext) => auditDockerConfig(file, text, (p) => ctx.readFile(p)),
+};

@@ -1,0 +1,142 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { DrawbridgeConfig } from '../config/schema.js';
+import { compareFindings, type Finding } from '../model/finding.js';
+import { AUDITORS } from './registry.js';
+import type { AuditContext, AuditResult, Auditor, InputProblem } from './types.js';
+import { globFiles, walkFiles } from './walk.js';
+
+export interface AuditOptions {
+  config: DrawbridgeConfig;
+  auditors?: Auditor[];
+  /** Reads standard input for the path `-` (injected so that tests need no real stdin). */
+  readStdin?: () => Promise<string>;
+  /** Larger files are reported as problems instead of read (default 8 MiB). */
+  maxBytes?: number;
+}
+
+export interface AuditedFile {
+  file: string;
+  auditor: string;
+}
+
+export interface EngineResult extends AuditResult {
+  /** Files handed to an auditor, in order. */
+  audited: AuditedFile[];
+  /** Files found while walking a directory that no auditor recognised. */
+  skipped: string[];
+}
+
+export const STDIN_NAME = '<stdin>';
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The real file system behind AuditContext: auditors never touch node:fs themselves. */
+export function fsContext(config: DrawbridgeConfig): AuditContext {
+  return {
+    config,
+    readFile(path: string): string | undefined {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    glob: globFiles,
+  };
+}
+
+interface Candidate {
+  file: string;
+  /** Named on the command line (not found by walking): an unrecognised one is a problem. */
+  explicit: boolean;
+}
+
+/**
+ * Audit files, directories and `-` (stdin). Each file goes to the first auditor that recognises it;
+ * files another audit already read (sshd Include targets) are not audited twice. Nothing is thrown
+ * for bad input: unreadable, oversized or unrecognised files become problems naming the file.
+ */
+export async function auditPaths(paths: string[], opts: AuditOptions): Promise<EngineResult> {
+  const auditors = opts.auditors ?? AUDITORS;
+  const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
+  const ctx = fsContext(opts.config);
+  const problems: InputProblem[] = [];
+  const skipped: string[] = [];
+  const results: { file: string; auditor: string; result: AuditResult }[] = [];
+
+  const candidates: Candidate[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      candidates.push({ file: STDIN_NAME, explicit: true });
+      continue;
+    }
+    const walked = walkFiles(p);
+    for (const e of walked.errors) problems.push({ file: e.path, message: `cannot read: ${e.message}` });
+    let isDir = false;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      // reported by walkFiles
+    }
+    for (const f of walked.files) candidates.push({ file: f, explicit: !isDir });
+  }
+
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (seen.has(c.file)) continue;
+    seen.add(c.file);
+    let text: string;
+    try {
+      if (c.file === STDIN_NAME) {
+        text = await (opts.readStdin ?? readAllStdin)();
+      } else {
+        const size = statSync(c.file).size;
+        if (size > maxBytes) {
+          problems.push({ file: c.file, message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not audited` });
+          continue;
+        }
+        text = readFileSync(c.file, 'utf8');
+      }
+    } catch (e) {
+      problems.push({ file: c.file, message: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    if (text.slice(0, 8192).includes('\u0000')) {
+      if (c.explicit) problems.push({ file: c.file, message: 'binary file; not audited' });
+      else skipped.push(c.file);
+      continue;
+    }
+    const auditor = auditors.find((a) => safeRecognises(a, c.file, text));
+    if (!auditor) {
+      if (c.explicit) problems.push({ file: c.file, message: `not recognised as any supported config kind (${auditors.map((a) => a.id).join(', ')})` });
+      else skipped.push(c.file);
+      continue;
+    }
+    try {
+      results.push({ file: c.file, auditor: auditor.id, result: auditor.audit(c.file, text, ctx) });
+    } catch (e) {
+      problems.push({ file: c.file, message: `${auditor.id} auditor failed: ${(e as Error).message}` });
+    }
+  }
+
+  // A file that another audit read as part of its config was covered there, with the right context.
+  const consumed = new Set<string>();
+  for (const r of results) for (const f of r.result.consumed ?? []) if (f !== r.file) consumed.add(f);
+  const kept = results.filter((r) => !consumed.has(r.file));
+
+  const findings: Finding[] = kept.flatMap((r) => r.result.findings).sort(compareFindings);
+  for (const r of kept) problems.push(...r.result.problems);
+  return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped };
+}
+
+function safeRecognises(a: Auditor, file: string, text: string): boolean {
+  try {
+    return a.recognises(file, text);
+  } catch {
+    return false;
+  }
+}

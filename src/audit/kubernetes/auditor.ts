@@ -1,0 +1,73 @@
+/**
+ * Kubernetes manifests (YAML streams, JSON, Lists, Helm/kustomize output) and KubeletConfiguration
+ * files. Rules across objects (Service → Deployment, Ingress → Service, Binding → Role) are resolved
+ * within the one input file.
+ */
+import type { Finding } from '../../model/finding.js';
+import type { Auditor, AuditResult } from '../types.js';
+import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
+import { parseYamlDocuments } from '../yaml-positions.js';
+import { shippedAdvisoryLookup, type AdvisoryLookup } from '../gateways/advisory-lookup.js';
+import { ingressNginxVersionHits, kongManifestHits, traefikManifestHits } from '../gateways/manifest.js';
+import { apiserverHits, etcdHits, kubeletHits } from './control-plane.js';
+import { ingressExposureHits, serviceExposureHits } from './exposure.js';
+import { collectObjects, type K8sObject } from './objects.js';
+import { rbacHits } from './rbac.js';
+import { dashboardHits, runtimeSocketHits } from './workloads.js';
+
+export interface KubernetesAuditOptions {
+  advisories?: AdvisoryLookup;
+}
+
+/** Pure core: text in, findings and problems out. */
+export function auditKubernetesManifest(file: string, text: string, options: KubernetesAuditOptions = {}): AuditResult {
+  const parsed = parseYamlDocuments(file, text);
+  const { objects, problems } = collectObjects(file, parsed.documents);
+  const findings = [
+    ...hitsToFindings('kubernetes', kubernetesHits(objects), file),
+    ...hitsToFindings('gateways', gatewayManifestHits(objects, options.advisories ?? shippedAdvisoryLookup), file),
+  ];
+  return { findings: dedupe(findings), problems: [...parsed.problems, ...problems] };
+}
+
+export function kubernetesHits(objects: readonly K8sObject[]): RuleHit[] {
+  return [
+    ...apiserverHits(objects),
+    ...etcdHits(objects),
+    ...kubeletHits(objects),
+    ...serviceExposureHits(objects),
+    ...ingressExposureHits(objects),
+    ...dashboardHits(objects),
+    ...rbacHits(objects),
+    ...runtimeSocketHits(objects),
+  ];
+}
+
+export function gatewayManifestHits(objects: readonly K8sObject[], advisories: AdvisoryLookup): RuleHit[] {
+  return [...kongManifestHits(objects), ...traefikManifestHits(objects), ...ingressNginxVersionHits(objects, advisories)];
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => (seen.has(f.id) ? false : (seen.add(f.id), true)));
+}
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** A manifest has `kind` and `apiVersion` keys (YAML `kind:` or JSON `"kind":`) near the top level. */
+export function looksLikeKubernetes(file: string, text: string): boolean {
+  if (!MANIFEST_EXT.test(file)) return false;
+  const head = text.slice(0, 64 * 1024);
+  return /^\s*"?kind"?\s*:/m.test(head) && /^\s*"?apiVersion"?\s*:/m.test(head);
+}
+
+export function createKubernetesAuditor(options: KubernetesAuditOptions = {}): Auditor {
+  return {
+    id: 'kubernetes',
+    description: 'Kubernetes manifests and node configs: API server, kubelet and etcd flags, exposed admin workloads, Ingress, RBAC for anonymous users',
+    recognises: looksLikeKubernetes,
+    audit: (file, text) => auditKubernetesManifest(file, text, options),
+  };
+}
+
+export const kubernetesAuditor: Auditor = createKubernetesAuditor();

@@ -1,0 +1,45 @@
+/** Recognise control-plane components in containers: by the binary they run, else by their image. */
+import semver from 'semver';
+import { parseImage } from './admin-workloads.js';
+import { basename, type Token } from './command-line.js';
+
+export type Component = 'kube-apiserver' | 'etcd' | 'kubelet' | 'kubernetes-dashboard';
+
+const BINARIES: Record<string, Component> = {
+  'kube-apiserver': 'kube-apiserver',
+  apiserver: 'kube-apiserver',
+  etcd: 'etcd',
+  kubelet: 'kubelet',
+  dashboard: 'kubernetes-dashboard',
+};
+
+/** Launchers that come before the real binary in a command line. */
+const LAUNCHERS = new Set(['sh', 'bash', 'ash', '-c', '-ec', '-xc', 'exec', 'env', 'dumb-init', 'tini', '--', 'hyperkube']);
+
+export function componentOf(image: string, tokens: readonly Token[]): Component | undefined {
+  for (const t of tokens.slice(0, 6)) {
+    if (t.text.startsWith('--')) break;
+    const b = basename(t.text);
+    if (LAUNCHERS.has(b)) continue;
+    // `apiserver` and `dashboard` alone are only meaningful after hyperkube / as the dashboard binary.
+    if (b === 'apiserver' && !tokens.some((x) => basename(x.text) === 'hyperkube')) break;
+    const c = BINARIES[b];
+    if (c) return c;
+    break;
+  }
+  const repo = parseImage(image).repository;
+  const last = repo.split('/').pop() ?? '';
+  if (/^kube-apiserver(-(amd64|arm64|arm|ppc64le|s390x))?$/.test(last)) return 'kube-apiserver';
+  if (/^etcd(-(amd64|arm64|arm|ppc64le|s390x))?$/.test(last)) return 'etcd';
+  if (repo === 'kubernetesui/dashboard' || last === 'kubernetes-dashboard-amd64' || last === 'kubernetes-dashboard') return 'kubernetes-dashboard';
+  return undefined;
+}
+
+/** `v1.29.3-eks-…`, `v1.2.3_coreos.0`, `3.5.9-0` → the plain x.y.z; undefined for `latest`. */
+export function imageVersion(image: string): string | undefined {
+  const tag = parseImage(image).tag;
+  if (!tag) return undefined;
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(tag);
+  if (!m) return undefined;
+  return semver.valid(`${m[1]}.${m[2]}.${m[3] ?? '0'}`) ?? undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * Audit rules as data: catalog/audit/<kind>/<rule-id>.yaml, each with positive and negative cases in
+ * catalog/audit/<kind>/<rule-id>/cases/<name>/. Code supplies only the check; everything a reader
+ * sees (title, severity, ids, the fix) comes from the entry.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { catalogPath } from '../catalog/paths.js';
+import { makeFinding, type Finding } from '../model/finding.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import { SUB_TECHNIQUES, type SubTechnique } from '../model/technique.js';
+
+const RuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    title: z.string().min(1),
+    severity: z.enum(SEVERITIES),
+    subTechnique: z.enum(Object.keys(SUB_TECHNIQUES) as [SubTechnique, ...SubTechnique[]]),
+    control: z.enum(['M1037', 'M1026', 'M1050']),
+    explanation: z.string().min(1),
+    /** Text with {{placeholders}} filled from the hit's vars. */
+    remediation: z.string().min(1),
+    references: z.array(z.string()).optional(),
+    /** Rule-specific knowledge (lists of annotations, paths, keys); validated by the rule itself. */
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type AuditRule = z.infer<typeof RuleSchema>;
+
+const cache = new Map<string, Map<string, AuditRule>>();
+
+/** Every rule of one config kind, validated once. Throws on a malformed catalogue (a build error). */
+export function loadRules(kind: string): Map<string, AuditRule> {
+  const hit = cache.get(kind);
+  if (hit) return hit;
+  const dir = catalogPath('audit', kind);
+  const rules = new Map<string, AuditRule>();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+    const parsed = RuleSchema.safeParse(parse(readFileSync(join(dir, name), 'utf8')));
+    if (!parsed.success) throw new Error(`catalog/audit/${kind}/${name}: ${parsed.error.message}`);
+    if (`${parsed.data.id}.yaml` !== name) throw new Error(`catalog/audit/${kind}/${name}: id ${parsed.data.id} does not match file name`);
+    rules.set(parsed.data.id, parsed.data);
+  }
+  cache.set(kind, rules);
+  return rules;
+}
+
+export function ruleCasesDir(kind: string, ruleId: string): string | undefined {
+  const dir = catalogPath('audit', kind, ruleId, 'cases');
+  return existsSync(dir) ? dir : undefined;
+}
+
+/** What a check found, before the catalogue entry turns it into a Finding. */
+export interface RuleHit {
+  rule: string;
+  line: number;
+  /** kind/namespace/name for Kubernetes objects; a service name for host configs. */
+  resource: string;
+  /** What is exposed, to whom — short plain sentences used in the title suffix and evidence. */
+  exposes: string;
+  exposedTo: string;
+  /** Values for the remediation template. */
+  vars: Record<string, string>;
+  evidence?: Record<string, unknown>;
+  severity?: Severity;
+  subTechnique?: SubTechnique;
+  confidence?: 'confirmed' | 'possible';
+  /** Disambiguates two hits of one rule on one line (two ports of one Service). */
+  key?: string;
+}
+
+export function renderTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+export function hitToFinding(rule: AuditRule, hit: RuleHit, file: string): Finding {
+  const vars = { resource: hit.resource, file, ...hit.vars };
+  return makeFinding({
+    rule: rule.id,
+    subTechnique: hit.subTechnique ?? rule.subTechnique,
+    control: rule.control,
+    severity: hit.severity ?? rule.severity,
+    title: `${rule.title}: ${hit.resource}`,
+    asset: hit.resource,
+    location: { file, line: hit.line },
+    evidence: { resource: hit.resource, exposes: hit.exposes, exposedTo: hit.exposedTo, ...hit.evidence },
+    explanation: renderTemplate(rule.explanation, vars),
+    remediation: renderTemplate(rule.remediation, vars),
+    ...(hit.confidence ? { confidence: hit.confidence } : {}),
+    ...(hit.key ? { key: hit.key } : {}),
+  });
+}
+
+/** Turn hits into findings; a hit naming an unknown rule is a programming error and throws. */
+export function hitsToFindings(kind: string, hits: readonly RuleHit[], file: string): Finding[] {
+  const rules = loadRules(kind);
+  return hits.map((h) => {
+    const rule = rules.get(h.rule);
+    if (!rule) throw new Error(`audit rule ${kind}/${h.rule} has no catalogue entry`);
+    return hitToFinding(rule, h, file);
+  });
+}
+
+/** Typed access to a rule's params, validated with the rule's own schema. */
+export function ruleParams<T>(kind: string, ruleId: string, schema: z.ZodType<T>): T {
+  const rule = loadRules(kind).get(ruleId);
+  if (!rule) throw new Error(`audit rule ${kind}/${ruleId} has no catalogue entry`);
+  const parsed = schema.safeParse(rule.params ?? {});
+  if (!parsed.success) throw new Error(`catalog/audit/${kind}/${ruleId}.yaml params: ${parsed.error.message}`);
+  return parsed.data;
+}

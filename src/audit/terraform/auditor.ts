@@ -1,0 +1,107 @@
+/**
+ * Terraform configuration (.tf). The module's other .tf files supply variable defaults and
+ * locals; terraform.tfvars and *.auto.tfvars override defaults as Terraform itself does.
+ */
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import type { Auditor, AuditContext, AuditResult, InputProblem } from '../types.js';
+import { policyFor } from '../cloud/report.js';
+import { loadHcl, parseHcl, type HclBody } from './hcl.js';
+import { outline } from './outline.js';
+import { moduleScope, resourcesOfBody, type ResourceNote, type TfResource } from './resources.js';
+import { analyseResources } from './analyse.js';
+
+// Auditors are synchronous; the WebAssembly HCL parser loads once when this module is imported.
+await loadHcl();
+
+interface Sibling {
+  file: string;
+  text: string;
+}
+
+function safeGlob(ctx: AuditContext, pattern: string): string[] {
+  try {
+    return ctx.glob(pattern);
+  } catch {
+    return [];
+  }
+}
+
+function safeRead(ctx: AuditContext, file: string): string | undefined {
+  try {
+    return ctx.readFile(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The module's other .tf files and auto-loaded variable files, read through the context. */
+function moduleFiles(file: string, ctx: AuditContext): { tf: Sibling[]; tfvars: Sibling[] } {
+  const dir = dirname(file);
+  const self = basename(file);
+  const tf: Sibling[] = [];
+  for (const f of safeGlob(ctx, join(dir, '*.tf')).sort()) {
+    if (basename(f) === self) continue;
+    const text = safeRead(ctx, f);
+    if (text !== undefined) tf.push({ file: f, text });
+  }
+  const varFiles = [join(dir, 'terraform.tfvars'), join(dir, 'terraform.tfvars.json'), ...safeGlob(ctx, join(dir, '*.auto.tfvars')).sort(), ...safeGlob(ctx, join(dir, '*.auto.tfvars.json')).sort()];
+  const tfvars: Sibling[] = [];
+  for (const f of [...new Set(varFiles)]) {
+    const text = safeRead(ctx, f);
+    if (text !== undefined) tfvars.push({ file: f, text });
+  }
+  return { tf, tfvars };
+}
+
+/** Parsed sibling bodies are cached by content: a directory of n files is parsed n times otherwise. */
+const bodyCache = new Map<string, HclBody | null>();
+const CACHE_MAX = 512;
+
+function parseCached(file: string, text: string): HclBody | undefined {
+  const key = createHash('sha1').update(file).update('\0').update(text).digest('hex');
+  if (bodyCache.has(key)) return bodyCache.get(key) ?? undefined;
+  let body: HclBody | null;
+  if (file.endsWith('.json')) {
+    try {
+      const v: unknown = JSON.parse(text);
+      body = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as HclBody) : null;
+    } catch {
+      body = null;
+    }
+  } else {
+    const r = parseHcl(file, text);
+    body = r.ok ? r.body : null;
+  }
+  if (bodyCache.size >= CACHE_MAX) bodyCache.delete(bodyCache.keys().next().value as string);
+  bodyCache.set(key, body);
+  return body ?? undefined;
+}
+
+/** Pure core: one .tf text plus its module's other bodies → resources and notes. */
+export function terraformResources(file: string, text: string, others: { bodies: HclBody[]; tfvars: HclBody[] }): { resources: TfResource[]; problems: InputProblem[] } {
+  const parsed = parseHcl(file, text);
+  if (!parsed.ok) {
+    return { resources: [], problems: [{ file, ...(parsed.line ? { line: parsed.line } : {}), message: `not valid HCL, file not audited: ${parsed.message.replace(/^parse config: /, '')}` }] };
+  }
+  const scope = moduleScope({ bodies: [parsed.body, ...others.bodies], tfvars: others.tfvars });
+  const notes: ResourceNote[] = [];
+  const resources = resourcesOfBody(parsed.body, outline(text), scope, notes);
+  return { resources, problems: notes.map((n) => ({ file, line: n.line, field: n.address, message: n.message })) };
+}
+
+export const terraformAuditor: Auditor = {
+  id: 'terraform',
+  description: 'Terraform (.tf): security groups, NACLs, GCP firewalls, Azure NSGs and managed Kubernetes endpoints open to the internet',
+  recognises(file: string): boolean {
+    return /\.tf$/i.test(file);
+  },
+  audit(file: string, text: string, ctx: AuditContext): AuditResult {
+    const siblings = moduleFiles(file, ctx);
+    const bodies = siblings.tf.map((s) => parseCached(s.file, s.text)).filter((b): b is HclBody => b !== undefined);
+    const tfvars = siblings.tfvars.map((s) => parseCached(s.file, s.text)).filter((b): b is HclBody => b !== undefined);
+    const { resources, problems } = terraformResources(file, text, { bodies, tfvars });
+    const r = analyseResources(file, resources, policyFor(ctx));
+    return { findings: r.findings, problems: [...problems, ...r.problems] };
+  },
+};

@@ -1,0 +1,96 @@
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { wildcardMatch } from './sshd/match.js';
+
+/** Directories never worth auditing: dependencies and VCS data. */
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+export interface WalkResult {
+  files: string[];
+  /** Paths that could not be listed, with the reason. */
+  errors: { path: string; message: string }[];
+}
+
+/**
+ * Every regular file under `root` (or `root` itself when it is a file), sorted for a stable order.
+ * Symbolic links to directories are not followed, so a link loop cannot trap the walk.
+ */
+export function walkFiles(root: string): WalkResult {
+  const out: WalkResult = { files: [], errors: [] };
+  const visit = (path: string, top: boolean): void => {
+    let st;
+    try {
+      st = top ? statSync(path) : lstatSync(path);
+    } catch (e) {
+      out.errors.push({ path, message: (e as Error).message });
+      return;
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        if (statSync(path).isFile()) out.files.push(path);
+      } catch (e) {
+        out.errors.push({ path, message: `broken link: ${(e as Error).message}` });
+      }
+      return;
+    }
+    if (st.isFile()) {
+      out.files.push(path);
+      return;
+    }
+    if (!st.isDirectory()) return;
+    let names: string[];
+    try {
+      names = readdirSync(path).sort();
+    } catch (e) {
+      out.errors.push({ path, message: (e as Error).message });
+      return;
+    }
+    for (const name of names) {
+      if (SKIP_DIRS.has(name)) continue;
+      visit(join(path, name), false);
+    }
+  };
+  visit(root, true);
+  return out;
+}
+
+const WILD = /[*?]/;
+
+/**
+ * Expand a path pattern on the real file system the way glob(3) does for sshd's Include: `*` and `?`
+ * within one path segment, hidden names only when the segment itself starts with a dot, sorted output.
+ */
+export function globFiles(pattern: string): string[] {
+  const absolute = isAbsolute(pattern);
+  const segments = pattern.split('/').filter((s) => s !== '' && s !== '.');
+  let current: string[] = [absolute ? '/' : '.'];
+  for (const [i, seg] of segments.entries()) {
+    const last = i === segments.length - 1;
+    const next: string[] = [];
+    for (const base of current) {
+      if (!WILD.test(seg)) {
+        next.push(join(base, seg));
+        continue;
+      }
+      let names: string[];
+      try {
+        names = readdirSync(base);
+      } catch {
+        continue;
+      }
+      for (const n of names.sort()) {
+        if (n.startsWith('.') && !seg.startsWith('.')) continue;
+        if (wildcardMatch(n, seg)) next.push(join(base, n));
+      }
+    }
+    current = next.filter((p) => {
+      try {
+        const st = statSync(p);
+        return last ? st.isFile() : st.isDirectory();
+      } catch {
+        return false;
+      }
+    });
+  }
+  return absolute ? current : current.map((p) => (p.startsWith('./') ? p.slice(2) : p));
+}

@@ -1,0 +1,37 @@
+import type { DrawbridgeConfig } from '../../config/schema.js';
+import type { ManagementService } from '../../catalog/services.js';
+import type { DrawbridgeEvent } from '../../model/event.js';
+import type { Alert } from '../../model/finding.js';
+import type { DataSource } from '../../model/technique.js';
+import type { AsnLookup } from '../../intel/asn.js';
+import type { RangeSet } from '../../intel/ranges.js';
+import type { StateView } from '../state/types.js';
+
+/** Everything a detector may consult besides its state: compiled once per run. */
+export interface DetectEnv {
+  config: DrawbridgeConfig;
+  allowed: RangeSet;
+  internal: RangeSet;
+  orgAsns: ReadonlySet<number>;
+  /** Management ports (catalogue + config.managementPorts) → services. */
+  managementPorts: ReadonlyMap<number, readonly ManagementService[]>;
+  asn?: AsnLookup;
+}
+
+/** Per-event facts the engine knows and the event does not carry. */
+export interface EventContext {
+  env: DetectEnv;
+  /** True while baselines are still learning: state is updated, nothing alerts. */
+  learning: boolean;
+  /** The source record as read (evidence). */
+  raw: string;
+}
+
+/** A pure transition (event, state, context) → alerts; all memory goes through `state`. */
+export interface Detector {
+  /** Rule id, as it appears in alerts. */
+  id: string;
+  control: DataSource;
+  description: string;
+  handle(event: DrawbridgeEvent, state: StateView, ctx: EventContext): Alert[];
+}

@@ -1,0 +1,88 @@
+/**
+ * DS0002 — User Account Authentication: a successful remote login with a credential never seen for
+ * that identity (user@host). The credential is the key fingerprint, the certificate's key id + CA
+ * (certificates are re-issued with new keys and serials; the id and the CA are the identity), the
+ * token id, or for password-style logins the method itself. Severity rises when the source is
+ * outside the organisation's ranges and ASNs.
+ */
+import type { AuthEvent } from '../../model/event.js';
+import { makeAlert, type Alert } from '../../model/finding.js';
+import { authHost, authSubTechnique, evidence, logLocation, sourceOrigin } from './common.js';
+import type { Detector } from './types.js';
+
+export const UNSEEN_CREDENTIAL_NS = 'ds0002.credential';
+
+/** The credential as one baseline key, and words for the title. */
+export function credentialKey(ev: AuthEvent): { key: string; label: string } {
+  switch (ev.credentialKind) {
+    case 'certificate':
+      return { key: `cert:${ev.credential ?? ''}|ca:${ev.ca ?? ''}`, label: `certificate "${ev.credential ?? ''}" signed by CA ${ev.ca ?? '?'}` };
+    case 'key':
+      return { key: `key:${ev.credential ?? ''}`, label: `key ${ev.keyType ? `${ev.keyType} ` : ''}${ev.credential ?? ''}` };
+    case 'token':
+      return { key: `token:${ev.credential ?? ''}`, label: `token ${ev.credential ?? ''}` };
+    default:
+      return ev.credential !== undefined
+        ? { key: `${ev.credentialKind ?? 'other'}:${ev.credential}`, label: `credential ${ev.credential}` }
+        : { key: `method:${ev.method}`, label: `${ev.method} authentication` };
+  }
+}
+
+export const unseenCredential: Detector = {
+  id: 'unseen-credential',
+  control: 'DS0002',
+  description: 'Successful remote login with a credential never seen for that user@host',
+  handle(ev, state, ctx): Alert[] {
+    if (ev.kind !== 'auth' || !ev.success) return [];
+    const { config } = ctx.env;
+    const identity = `${ev.user}@${authHost(ev)}`;
+    const cred = credentialKey(ev);
+    const isNew = state.seen(UNSEEN_CREDENTIAL_NS, `${identity}\u0000${cred.key}`, ev.time, config.detect.baselineExpiry);
+    if (!isNew || ctx.learning) return [];
+    const origin = sourceOrigin(ev.src, ctx.env);
+    const asText = origin.asn ? ` (AS${origin.asn.asn} ${origin.asn.org})` : origin.organisation ? ' (organisation range)' : ' (unknown ASN)';
+    const passwordLike = ev.credentialKind === 'password' || cred.key.startsWith('method:');
+    return [
+      makeAlert({
+        rule: this.id,
+        subTechnique: authSubTechnique(ev),
+        control: this.control,
+        severity: origin.foreign ? 'high' : 'medium',
+        title: `Login to ${identity} with ${cred.label} never seen before, from ${ev.src}${asText}`,
+        asset: identity,
+        location: logLocation(ev),
+        time: new Date(ev.time).toISOString(),
+        key: cred.key,
+        evidence: evidence({
+          user: ev.user,
+          host: authHost(ev),
+          service: ev.service,
+          method: ev.method,
+          credentialKind: ev.credentialKind,
+          credential: ev.credential,
+          keyType: ev.keyType,
+          keyFingerprint: ev.keyFingerprint,
+          certSerial: ev.certSerial,
+          ca: ev.ca,
+          src: ev.src,
+          srcPort: ev.srcPort,
+          asn: origin.asn?.asn,
+          asOrg: origin.asn?.org,
+          foreignSource: origin.foreign,
+          line: ev.ref.line,
+          raw: ctx.raw,
+        }),
+        explanation:
+          'A remote login succeeded with a credential this identity has not used before (within the baseline). Stolen or planted ' +
+          'keys and tokens look exactly like this: the attacker blends in with normal maintenance logins.' +
+          (origin.foreign ? ' The session came from a network outside the organisation’s ranges and ASNs, which raises the severity.' : ''),
+        remediation: passwordLike
+          ? 'Confirm the login with the account owner. Disable password logins (sshd_config: "PasswordAuthentication no", ' +
+            '"KbdInteractiveAuthentication no") and use keys or short-lived certificates instead.'
+          : 'Confirm the key or certificate with its owner. If unknown, remove it from authorized_keys (or revoke it: ' +
+            '"RevokedKeys" in sshd_config), rotate the account’s credentials and review what the session did. Prefer short-lived ' +
+            'certificates from your CA (TrustedUserCAKeys) over long-lived keys.',
+      }),
+    ];
+  },
+};

@@ -1,0 +1,99 @@
+import type { Alert } from '../../model/finding.js';
+import { flatCopy } from '../strings.js';
+import type { Checkpoint, SeenEntry, StateStore } from './types.js';
+
+const SEP = '\u0000';
+
+/**
+ * In-memory StateStore (tests, one-shot runs). Transactions only group calls: a process that dies
+ * loses everything anyway, so there is nothing to roll back to.
+ */
+export class MemoryStateStore implements StateStore {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, SeenEntry>();
+  private readonly counters = new Map<string, { time: number; n: number }[]>();
+  private readonly marks = new Map<string, number>();
+  private readonly checkpoints = new Map<string, Checkpoint>();
+  private readonly kept = new Map<string, Alert>();
+
+  seen(ns: string, key: string, time: number, expireAfter?: number): boolean {
+    const k = ns + SEP + key;
+    const e = this.entries.get(k);
+    if (!e) {
+      this.entries.set(flatCopy(k), { first: time, last: time });
+      return true;
+    }
+    if (expireAfter !== undefined && time - e.last > expireAfter) {
+      e.first = time;
+      e.last = time;
+      return true;
+    }
+    if (time > e.last) e.last = time;
+    if (time < e.first) e.first = time;
+    return false;
+  }
+
+  peek(ns: string, key: string): SeenEntry | undefined {
+    const e = this.entries.get(ns + SEP + key);
+    return e ? { ...e } : undefined;
+  }
+
+  count(ns: string, key: string, time: number, window: number, by = 1): number {
+    const k = ns + SEP + key;
+    let list = this.counters.get(k);
+    if (!list) {
+      list = [];
+      this.counters.set(flatCopy(k), list);
+    }
+    list.push({ time, n: by });
+    const from = time - window;
+    let total = 0;
+    let keep = 0;
+    for (const c of list) {
+      if (c.time > from) {
+        list[keep++] = c;
+        if (c.time <= time) total += c.n;
+      }
+    }
+    list.length = keep;
+    return total;
+  }
+
+  mark(ns: string, key: string, time: number, ttl: number): void {
+    this.marks.set(flatCopy(ns + SEP + key), time + ttl);
+  }
+
+  marked(ns: string, key: string, time: number): boolean {
+    const until = this.marks.get(ns + SEP + key);
+    return until !== undefined && time <= until;
+  }
+
+  checkpoint(source: string): Checkpoint | undefined {
+    const c = this.checkpoints.get(source);
+    return c ? { ...c } : undefined;
+  }
+
+  setCheckpoint(source: string, cp: Checkpoint): void {
+    this.checkpoints.set(source, { ...cp });
+  }
+
+  recordAlert(alert: Alert): boolean {
+    if (this.kept.has(alert.id)) return false;
+    this.kept.set(alert.id, alert);
+    return true;
+  }
+
+  alerts(): Alert[] {
+    return [...this.kept.values()];
+  }
+
+  transaction<T>(fn: () => T): T {
+    return fn();
+  }
+
+  prune(now: number): void {
+    for (const [k, until] of this.marks) if (until < now) this.marks.delete(k);
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,53 @@
+/**
+ * StateStore — the only memory a detector has (DESIGN.md "Contracts"): set membership with
+ * first/last-seen time, counters over windows, short-lived marks with TTL; plus source checkpoints
+ * and alert records, which the engine commits in the same transaction as the state.
+ * All times are event-time epoch milliseconds.
+ */
+import type { Alert } from '../../model/finding.js';
+
+export interface SeenEntry {
+  first: number;
+  last: number;
+}
+
+/** What detectors may touch: reads and writes of baselines, counters and marks. */
+export interface StateView {
+  /**
+   * Record `key` in namespace `ns` at `time`. Returns true when the key is new: never seen, or last
+   * seen longer than `expireAfter` ms before `time` (the entry then starts over).
+   */
+  seen(ns: string, key: string, time: number, expireAfter?: number): boolean;
+  /** The entry without touching it. */
+  peek(ns: string, key: string): SeenEntry | undefined;
+  /** Add `by` (default 1) at `time`; return the total within (time - window, time]. */
+  count(ns: string, key: string, time: number, window: number, by?: number): number;
+  /** Set a mark that holds until time + ttl. */
+  mark(ns: string, key: string, time: number, ttl: number): void;
+  /** Whether a mark is set and has not expired at `time`. */
+  marked(ns: string, key: string, time: number): boolean;
+}
+
+export interface Checkpoint {
+  /** Byte offset of the next record to read. */
+  offset: number;
+  /** Line number of that record minus one (lines read before it). */
+  line: number;
+  /** Size of the source when the checkpoint was taken: a smaller file later means it was truncated or rotated. */
+  size?: number;
+}
+
+export interface StateStore extends StateView {
+  readonly kind: 'memory' | 'sqlite';
+  checkpoint(source: string): Checkpoint | undefined;
+  setCheckpoint(source: string, cp: Checkpoint): void;
+  /** Keep an alert; false when one with the same id is already kept (a replay after a crash). */
+  recordAlert(alert: Alert): boolean;
+  /** Every kept alert, in the order they were recorded. */
+  alerts(): Alert[];
+  /** Run fn atomically: everything it wrote commits together or not at all. */
+  transaction<T>(fn: () => T): T;
+  /** Drop entries whose time has passed (expired marks, counter events out of every window). */
+  prune(now: number): void;
+  close(): void;
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '../../../src/detect/state/memory.js';
+import { SqliteStateStore } from '../../../src/detect/state/sqlite.js';
+import type { StateStore } from '../../../src/detect/state/types.js';
+import { makeAlert, type Alert } from '../../../src/model/finding.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'drawbridge-state-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function alert(n: number): Alert {
+  return makeAlert({
+    rule: 'unseen-credential',
+    subTechnique: 'ssh-access',
+    control: 'DS0002',
+    severity: 'high',
+    title: `t${n}`,
+    asset: 'alice@web1',
+    location: { source: 'a.log', offset: n },
+    time: '2025-03-04T09:15:02.000Z',
+    evidence: { n },
+    remediation: 'r',
+  });
+}
+
+const stores: [string, () => StateStore][] = [
+  ['memory', () => new MemoryStateStore()],
+  ['sqlite', () => new SqliteStateStore(join(dir, `s-${Math.random()}.db`))],
+];
+
+describe.each(stores)('%s StateStore', (_name, make) => {
+  it('seen: new once, then known; first/last tracked', () => {
+    const s = make();
+    expect(s.seen('ns', 'k', 100)).toBe(true);
+    expect(s.seen('ns', 'k', 200)).toBe(false);
+    expect(s.seen('ns', 'k', 50)).toBe(false);
+    expect(s.peek('ns', 'k')).toEqual({ first: 50, last: 200 });
+    expect(s.seen('other', 'k', 100)).toBe(true);
+    s.close();
+  });
+
+  it('seen: an entry unseen for longer than the expiry is new again', () => {
+    const s = make();
+    s.seen('ns', 'k', 0, 1000);
+    expect(s.seen('ns', 'k', 1000, 1000)).toBe(false);
+    expect(s.seen('ns', 'k', 2001, 1000)).toBe(true);
+    expect(s.peek('ns', 'k')).toEqual({ first: 2001, last: 2001 });
+    s.close();
+  });
+
+  it('counters over a sliding window', () => {
+    const s = make();
+    expect(s.count('c', 'k', 0, 100)).toBe(1);
+    expect(s.count('c', 'k', 50, 100, 2)).toBe(3);
+    expect(s.count('c', 'k', 120, 100)).toBe(3); // 50 (2) + 120 (1); 0 left the window
+    expect(s.count('c', 'k', 300, 100)).toBe(1);
+    s.close();
+  });
+
+  it('marks hold until their TTL', () => {
+    const s = make();
+    s.mark('m', 'k', 100, 50);
+    expect(s.marked('m', 'k', 150)).toBe(true);
+    expect(s.marked('m', 'k', 151)).toBe(false);
+    expect(s.marked('m', 'other', 120)).toBe(false);
+    s.close();
+  });
+
+  it('checkpoints and alerts; an alert id is kept once', () => {
+    const s = make();
+    expect(s.checkpoint('/a')).toBeUndefined();
+    s.setCheckpoint('/a', { offset: 10, line: 2, size: 99 });
+    expect(s.checkpoint('/a')).toEqual({ offset: 10, line: 2, size: 99 });
+    expect(s.recordAlert(alert(1))).toBe(true);
+    expect(s.recordAlert(alert(1))).toBe(false);
+    expect(s.recordAlert(alert(2))).toBe(true);
+    expect(s.alerts().map((a) => a.title)).toEqual(['t1', 't2']);
+    s.close();
+  });
+});
+
+describe('SqliteStateStore durability', () => {
+  it('keeps committed state across reopen and rolls back a failed transaction', () => {
+    const path = join(dir, 'durable.db');
+    const a = new SqliteStateStore(path);
+    a.transaction(() => {
+      a.seen('ns', 'kept', 1);
+      a.setCheckpoint('/log', { offset: 42, line: 3 });
+    });
+    expect(() =>
+      a.transaction(() => {
+        a.seen('ns', 'lost', 2);
+        a.setCheckpoint('/log', { offset: 99, line: 9 });
+        a.recordAlert(alert(3));
+        throw new Error('crash');
+      }),
+    ).toThrow('crash');
+    a.close();
+    const b = new SqliteStateStore(path);
+    expect(b.peek('ns', 'kept')).toEqual({ first: 1, last: 1 });
+    expect(b.peek('ns', 'lost')).toBeUndefined();
+    expect(b.checkpoint('/log')).toEqual({ offset: 42, line: 3 });
+    expect(b.alerts()).toEqual([]);
+    expect(b.seen('ns', 'kept', 5)).toBe(false);
+    b.close();
+  });
+});
