@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start real servers on loopback; keep parallelism modest on small machines.
     maxWorkers: 2,
+    globalSetup: ['test/setup/required-servers.ts'],
   },
 });

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
-import { registerInit } from './init.js';
 import { registerAudit } from './audit.js';
 import { registerProbe } from './probe.js';
+import { registerDetect } from './detect.js';
+import { registerInit } from './init.js';
+import { registerDemo } from './demo.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
   registerAudit(program);
   registerProbe(program);
+  registerDetect(program);
   registerInit(program);
+  registerDemo(program);
 }

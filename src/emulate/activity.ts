@@ -148,13 +148,15 @@ export class Activity {
   }
 
   /** A container run through the Docker API proxy (nginx on :2375), with the engine's events. */
-  dockerRun(time: number, src: string, o: { name: string; image: string; labels: Record<string, string>; userAgent: string; lifetime: number }, mark?: string): void {
+  dockerRun(time: number, src: string, o: { name: string; image: string; labels: Record<string, string>; userAgent: string; lifetime: number; cmd: string[]; hostConfig: Record<string, unknown> }, mark?: string): void {
     const id = this.prng.hex(64);
     const h = this.env.hosts;
     this.connection(['aws-v5'], time, src, this.ephemeral(), h.docker, 2375, { packets: 24, bytes: 5200, duration: Math.min(o.lifetime, 600) }, mark);
     const api = 'v1.45';
     let t = time + this.prng.int(100_000, 400_000);
-    this.t.nginx({ time: t, src, request: `POST /${api}/containers/create?name=${o.name} HTTP/1.1`, status: 201, bytes: 88, userAgent: o.userAgent }, mark);
+    const create = { time: t, src, request: `POST /${api}/containers/create?name=${o.name} HTTP/1.1`, status: 201, bytes: 88, userAgent: o.userAgent };
+    this.t.nginx(create, mark);
+    this.t.nginxBody({ ...create, body: { Image: o.image, Cmd: o.cmd, Labels: o.labels, HostConfig: o.hostConfig } }, mark);
     this.t.dockerEvent(t + 20_000, 'create', id, { ...o.labels, image: o.image, name: o.name }, mark);
     t += this.prng.int(50_000, 300_000);
     this.t.nginx({ time: t, src, request: `POST /${api}/containers/${id.slice(0, 12)}/start HTTP/1.1`, status: 204, bytes: 0, userAgent: o.userAgent }, mark);

@@ -160,7 +160,20 @@ export function procedures(a: Activity, pickSource: (networkId: string) => strin
       networkId: 'digitalocean',
       source,
       plant(act, t) {
-        act.dockerRun(t, source, { name, image: 'alpine:3.20', labels: {}, userAgent: 'Go-http-client/1.1', lifetime: 0 }, this.id);
+        act.dockerRun(
+          t,
+          source,
+          {
+            name,
+            image: 'alpine:3.20',
+            labels: {},
+            userAgent: 'Go-http-client/1.1',
+            lifetime: 0,
+            cmd: ['chroot', '/host', 'sh', '-c', 'sleep 86400'],
+            hostConfig: { Privileged: true, PidMode: 'host', NetworkMode: 'host', Binds: ['/:/host:rw'] },
+          },
+          this.id,
+        );
         // A second look a few minutes later: the attacker lists what runs.
         act.t.nginx({ time: t + 4 * US_PER_MIN, src: source, request: 'GET /v1.45/containers/json HTTP/1.1', status: 200, bytes: 2311, userAgent: 'Go-http-client/1.1' }, this.id);
       },

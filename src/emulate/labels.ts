@@ -22,6 +22,8 @@ export interface ProcedureLabel {
   description: string;
   /** Detectors that must raise an alert for this procedure (data source ids). */
   expected: DataSource[];
+  /** The same detectors by rule id (DETECTORS). */
+  expectedRules: string[];
   /** Whether the alerts of this procedure should be linked into one incident. */
   incident: boolean;
   source: string;

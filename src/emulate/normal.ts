@@ -106,6 +106,8 @@ export function normalDay(a: Activity, dayStart: number, dayIndex: number): void
       labels: { 'com.gitlab.gitlab-runner.job.id': job, 'com.gitlab.gitlab-runner.type': 'build' },
       userAgent: 'Docker-Client/27.3.1 (linux)',
       lifetime: prng.int(60, 900),
+      cmd: ['sh', '-c', 'make test'],
+      hostConfig: { NetworkMode: 'bridge', Binds: ['/srv/builds/project-42:/builds/project-42:rw'], Memory: 4294967296 },
     });
   }
   for (let i = 0; i < 12; i++) {

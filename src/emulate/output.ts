@@ -17,6 +17,7 @@ export type LogKind =
   | 'kubernetes-audit'
   | 'docker-events'
   | 'nginx-combined'
+  | 'nginx-json'
   | 'alb-access';
 
 /** A record's text may depend on its final position (journald cursors). */

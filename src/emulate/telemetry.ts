@@ -41,6 +41,7 @@ export const PATHS = {
   k8sAudit: 'logs/kubernetes/audit.log',
   dockerEvents: 'logs/docker/events.json',
   nginx: 'logs/nginx/docker-proxy.access.log',
+  nginxBody: 'logs/nginx/docker-proxy.create.json',
   alb: 'logs/alb/web-alb.log',
 } as const;
 
@@ -353,6 +354,25 @@ export class Telemetry {
   nginx(r: { time: number; src: string; request: string; status: number; bytes: number; userAgent: string }, mark?: string): void {
     const line = `${r.src} - - [${nginxTime(r.time)}] "${ngx(r.request)}" ${r.status} ${r.bytes} "-" "${ngx(r.userAgent)}"`;
     this.out.file(PATHS.nginx, 'nginx-combined').add(r.time, line, mark);
+  }
+
+  /**
+   * The proxy's second log: `access_log … dockerapi if=$docker_create` with
+   * `log_format dockerapi escape=json '{"time":"$time_iso8601","remote_addr":"$remote_addr","remote_user":"$remote_user","request":"$request","status":$status,"body_bytes_sent":$body_bytes_sent,"http_user_agent":"$http_user_agent","request_body":"$request_body"}'`
+   * — only container creations, with the body that holds HostConfig.
+   */
+  nginxBody(r: { time: number; src: string; request: string; status: number; bytes: number; userAgent: string; body: unknown }, mark?: string): void {
+    const rec = {
+      time: rfc3339Offset(r.time).replace(/\.\d+/, ''),
+      remote_addr: r.src,
+      remote_user: '',
+      request: r.request,
+      status: r.status,
+      body_bytes_sent: r.bytes,
+      http_user_agent: r.userAgent,
+      request_body: JSON.stringify(r.body),
+    };
+    this.out.file(PATHS.nginxBody, 'nginx-json').add(r.time, JSON.stringify(rec), mark);
   }
 
   alb(r: { time: number; client: string; clientPort: number; target: string; method: string; url: string; status: number; received: number; sent: number; userAgent: string }, mark?: string): void {

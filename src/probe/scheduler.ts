@@ -17,6 +17,8 @@ export interface RunProbeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Notable steps (each authentication question asked); nothing by default. */
   log?: (message: string) => void;
+  /** Passed to fingerprinters: try the catalogue's vendor default credentials (explicit opt-in). */
+  tryDefaultCredentials?: boolean;
 }
 
 export interface ProbeProblem {
@@ -98,7 +100,12 @@ export async function runProbe(targets: string[], opts: RunProbeOptions): Promis
   };
   const fingerprinters = opts.fingerprinters ?? FINGERPRINTERS;
   const byPort = servicesByPort(opts.config.managementPorts);
-  const probeOpts: ProbeOptions = { timeoutMs: probe.timeout, connect, ...(opts.log ? { log: opts.log } : {}) };
+  const probeOpts: ProbeOptions = {
+    timeoutMs: probe.timeout,
+    connect,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.tryDefaultCredentials ? { tryDefaultCredentials: true } : {}),
+  };
 
   const results: (Observation | undefined)[] = new Array(scope.endpoints.length);
   const unreachable = new Map<string, string>();

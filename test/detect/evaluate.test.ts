@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertMatches, evaluate, renderEvaluation, scoreAlerts, type EvaluationReport } from '../../src/detect/evaluate.js';
 import { DETECTORS } from '../../src/detect/detectors/index.js';
@@ -15,6 +16,7 @@ function procedure(over: Partial<ProcedureLabel>): ProcedureLabel {
     subTechnique: 'ssh-access',
     description: '',
     expected: ['DS0029', 'DS0002'],
+    expectedRules: ['new-source-range', 'unseen-credential'],
     incident: true,
     source: '5.9.6.143',
     sourceRange: '5.9.6.0/24',
@@ -121,5 +123,29 @@ describe.each([1, 2, 3])('detect on the emulated environment of seed %i', (seed)
       expect(d.recall, `${d.control} recall\n${renderEvaluation(r)}`).toBe(1);
     }
     if (r.incidents) expect(r.incidents.recall, renderEvaluation(r)).toBe(1);
+  });
+});
+
+describe('scoreAlerts on arbitrary alerts (property)', () => {
+  it('never throws and keeps every rate within [0, 1]', () => {
+    const p = procedure({});
+    const arbAlert = fc.record({
+      control: fc.constantFrom<DataSource>('DS0029', 'DS0002', 'DS0015'),
+      time: fc.oneof(fc.string(), fc.integer({ min: Date.parse('2026-11-07T11:00:00Z'), max: Date.parse('2026-11-07T13:00:00Z') }).map((t) => new Date(t).toISOString())),
+      evidence: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.constant('5.9.6.143'), fc.integer(), fc.array(fc.string()), fc.constant(null))),
+      asset: fc.oneof(fc.string(), fc.constant('alice@bastion-1')),
+      incident: fc.option(fc.constantFrom('I1', 'I2'), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(arbAlert, { maxLength: 30 }), (raw) => {
+        const alerts = raw.map((r) => alert(r.control, 'x', r.time, r.evidence, r.asset, r.incident));
+        const r = scoreAlerts(labels([p]), alerts);
+        const rates = [r.precision, r.recall, ...r.detectors.flatMap((d) => [d.precision, d.recall]), r.incidents?.precision ?? null, r.incidents?.recall ?? null];
+        for (const v of rates) if (v !== null) expect(v >= 0 && v <= 1).toBe(true);
+        expect(r.falsePositives.length).toBeLessThanOrEqual(alerts.length);
+        expect(typeof renderEvaluation(r)).toBe('string');
+      }),
+      { numRuns: 200 },
+    );
   });
 });

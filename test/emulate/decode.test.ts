@@ -17,6 +17,7 @@ const DECODER_FOR: Record<LogKind, string> = {
   'kubernetes-audit': 'k8s-audit',
   'docker-events': 'docker-events',
   'nginx-combined': 'nginx-access',
+  'nginx-json': 'nginx-access',
   'alb-access': 'aws-alb',
 };
 

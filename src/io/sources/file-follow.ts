@@ -224,9 +224,20 @@ export class FileFollower implements AsyncIterable<FileBatch> {
       const buf = Buffer.allocUnsafe(this.chunkSize);
       /** A new file took the path: drain the old one, then switch. */
       let rotated = false;
+      /** Set after waiting for a change; cleared by the next read that returns data. */
+      let woke = false;
       for (;;) {
         if (signal?.aborted) return;
         const { bytesRead } = await file.fh.read(buf, 0, this.chunkSize, file.pos);
+        if (bytesRead > 0 && woke) {
+          woke = false;
+          // First read after a wait: if the file was truncated and rewritten before this read, these bytes
+          // are new content at an old offset. The head check after the read is the one that cannot race.
+          if (await this.wasTruncated(file)) {
+            yield this.restart(file);
+            continue;
+          }
+        }
         if (bytesRead > 0) {
           if (file.pos < HEAD_BYTES && file.head.length === file.pos) {
             file.head = Buffer.concat([file.head, buf.subarray(0, Math.min(bytesRead, HEAD_BYTES - file.pos))]);
@@ -262,16 +273,8 @@ export class FileFollower implements AsyncIterable<FileBatch> {
           yield this.batch(file, [], 'rotated');
           continue;
         }
-        const st = await file.fh.stat();
-        file.size = st.size;
-        if (st.size < file.pos || !(await readHead(file.fh, file.head.length)).equals(file.head)) {
-          // Truncated in place (copytruncate), perhaps already rewritten past our offset: start over.
-          // A partial line held back is lost with the old content.
-          this.stats.truncations++;
-          file.pos = 0;
-          file.head = Buffer.alloc(0);
-          file.splitter = new LineSplitter(0, 0, this.maxLine);
-          yield this.batch(file, [], 'truncated');
+        if (await this.wasTruncated(file)) {
+          yield this.restart(file);
           continue;
         }
         const named = await statIfExists(this.path);
@@ -283,11 +286,29 @@ export class FileFollower implements AsyncIterable<FileBatch> {
         }
         // Path missing (renamed, not yet re-created): keep reading the old file, a writer may still append.
         await waiter!.wait(signal);
+        woke = true;
       }
     } finally {
       waiter?.close();
       await file?.fh.close();
     }
+  }
+
+  /** Shorter than our offset, or its first bytes changed: truncated in place (copytruncate), perhaps rewritten. */
+  private async wasTruncated(file: OpenFile): Promise<boolean> {
+    const st = await file.fh.stat();
+    file.size = st.size;
+    if (st.size < file.pos) return true;
+    return !(await readHead(file.fh, file.head.length)).equals(file.head);
+  }
+
+  /** Start over at 0; a partial line held back is lost with the old content. */
+  private restart(file: OpenFile): FileBatch {
+    this.stats.truncations++;
+    file.pos = 0;
+    file.head = Buffer.alloc(0);
+    file.splitter = new LineSplitter(0, 0, this.maxLine);
+    return this.batch(file, [], 'truncated');
   }
 
   private async waitForFile(waiter: ChangeWaiter, signal: AbortSignal | undefined): Promise<OpenFile | undefined> {

@@ -42,7 +42,7 @@ export function auditWith(file: string, text: string, ctx: AuditContext): AuditR
   return { findings: results.flatMap((r) => r.findings), problems: results.flatMap((r) => r.problems), auditors: auditors.map((a) => a.id) };
 }
 
-export function runCase(caseDir: string): { actual: Expected[]; auditors: string[]; problems: AuditResult['problems'] } {
+export function runCase(caseDir: string): { actual: Expected[]; auditors: string[]; problems: AuditResult['problems']; texts: string[] } {
   const input = readdirSync(caseDir).find((n) => n.startsWith('input.'));
   if (!input) throw new Error(`${caseDir}: no input.* file`);
   const file = join(caseDir, input);
@@ -52,7 +52,7 @@ export function runCase(caseDir: string): { actual: Expected[]; auditors: string
   const actual = r.findings
     .map((f) => ({ rule: f.rule, line: 'line' in f.location ? f.location.line : 0, severity: f.severity, subTechnique: f.subTechnique, asset: f.asset }))
     .sort((a, b) => a.line - b.line || a.asset.localeCompare(b.asset) || a.rule.localeCompare(b.rule));
-  return { actual, auditors: r.auditors, problems: r.problems };
+  return { actual, auditors: r.auditors, problems: r.problems, texts: r.findings.flatMap((f) => [f.title, f.explanation ?? '', f.remediation]) };
 }
 
 export function caseDirs(root: string, kind: string): { rule: string; name: string; dir: string }[] {

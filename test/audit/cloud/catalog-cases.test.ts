@@ -24,7 +24,9 @@ for (const kind of ['cloud', 'terraform']) {
     for (const c of cases) {
       it(`${c.rule} / ${c.name}`, () => {
         const expected = (JSON.parse(readFileSync(join(c.dir, 'expected.json'), 'utf8')) as { findings: Expected[] }).findings;
-        const { actual, auditors } = runCase(c.dir);
+        const { actual, auditors, texts } = runCase(c.dir);
+        // Every template placeholder of the entry was filled in.
+        for (const t of texts) expect(t).not.toMatch(/\{\{/);
         expect(auditors.length, 'exactly one auditor recognises the input').toBe(1);
         expect(actual).toEqual(expected);
         // A case only shows findings of the rule it belongs to.

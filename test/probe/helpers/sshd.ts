@@ -80,7 +80,7 @@ export async function startSshd(extraConfig: string[]): Promise<RunningSshd> {
 export function listenersOn(port: number): string[] {
   const out: string[] = [];
   for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(f, 'utf8');
     } catch {

@@ -124,7 +124,7 @@ function naclEntry(r: TfResource, group: string, b: Record<string, unknown>, bas
         sources: [cidr],
         peers: [],
         group,
-        vars: { attribute: attr, rule_no: String(asNumber(num.v) ?? '') },
+        vars: { attribute: attr, rule_no: String(asNumber(num.v) ?? ''), deny_rule_no: String(Math.max(1, (asNumber(num.v) ?? 2) - 1)) },
       });
     }
   }

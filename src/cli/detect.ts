@@ -1,0 +1,91 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runDetect, type DetectResult } from '../detect/engine.js';
+import { DECODERS, decoderById } from '../detect/decoders/index.js';
+import type { DrawbridgeConfig } from '../config/schema.js';
+import { RangeSet } from '../intel/ranges.js';
+import { addCommonOptions, emit, flagDuration, flagInt, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { UsageError } from './errors.js';
+
+export interface DetectFlags extends CommonOptions {
+  inputFormat?: string;
+  fields?: string;
+  learningPeriod?: string;
+  allow?: string[];
+  orgAsn?: string[];
+}
+
+/** Flags that tune detection, shared by `detect` and `learn`. */
+export function addDetectOptions(cmd: Command): Command {
+  return cmd
+    .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
+    .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
+    .option('--learning-period <duration>', 'event time during which baselines learn and nothing alerts, e.g. 7d')
+    .option('--allow <cidr...>', "the organisation's own source ranges (VPN, office): never alerted")
+    .option('--org-asn <asn...>', "the organisation's autonomous systems");
+}
+
+export function applyDetectFlags(config: DrawbridgeConfig, flags: DetectFlags): void {
+  if (flags.inputFormat !== undefined && !decoderById(flags.inputFormat)) {
+    throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`);
+  }
+  if (flags.learningPeriod !== undefined) config.detect.learningPeriod = flagDuration('--learning-period', flags.learningPeriod);
+  if (flags.allow) {
+    try {
+      new RangeSet(flags.allow);
+    } catch {
+      throw new UsageError(`--allow: expected IP ranges such as 198.51.100.0/24 (got ${flags.allow.join(' ')})`);
+    }
+    config.organisation.allowedRanges = [...config.organisation.allowedRanges, ...flags.allow];
+  }
+  if (flags.orgAsn) config.organisation.asns = [...config.organisation.asns, ...flags.orgAsn.map((a) => flagInt('--org-asn', a.replace(/^AS/i, '')))];
+}
+
+/** Every input must be a readable file (or - for stdin) before anything is read. */
+export function checkInputs(inputs: string[]): void {
+  for (const input of inputs) {
+    if (input === '-') continue;
+    try {
+      if (!statSync(input).isFile()) throw new UsageError(`${input}: not a file`);
+      accessSync(input, constants.R_OK);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+}
+
+export function printDetectSummary(result: DetectResult, deadLetter: string | undefined): void {
+  const s = result.stats;
+  process.stderr.write(
+    `drawbridge: ${s.records} records, ${s.events} events, ${result.alerts.length} alerts, ${s.rejected} rejected, ${s.late} late\n`,
+  );
+  if (s.rejected > 0) {
+    for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
+    if (deadLetter) process.stderr.write(`drawbridge: every rejected record is kept in ${deadLetter}\n`);
+  }
+}
+
+export function registerDetect(program: Command): void {
+  addCommonOptions(
+    addDetectOptions(
+      program
+        .command('detect')
+        .description('watch logs for new sources, unseen credentials and rare creations on management services')
+        .argument('<input...>', 'log files (- reads standard input)'),
+    ),
+    'detect',
+  ).action(async (inputs: string[], flags: DetectFlags) => {
+    const config = resolveConfig(flags);
+    applyDetectFlags(config, flags);
+    const format = outputFormat(flags, 'detect');
+    checkInputs(inputs);
+    const result = await runDetect(inputs, {
+      config,
+      ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
+      ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
+    });
+    printDetectSummary(result, `${config.stateDir}/dead-letter.jsonl`);
+    process.exitCode = emit('detect', result.alerts, format, config.failOn, format === 'json' ? { stats: result.stats } : undefined);
+  });
+}
