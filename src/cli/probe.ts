@@ -57,6 +57,7 @@ export function registerProbe(program: Command): void {
         config,
         ports,
         exclude: flags.exclude,
+        ...(flags.tryDefaultCredentials ? { tryDefaultCredentials: true } : {}),
         ...(process.stderr.isTTY ? { onProgress: progressBar } : {}),
         ...(flags.verbose || flags.tryDefaultCredentials ? { log } : {}),
       });

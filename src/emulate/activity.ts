@@ -111,7 +111,9 @@ export class Activity {
     const user: Record<string, unknown> = { username: who.username, groups: who.groups };
     if (who.uid !== '') user.uid = who.uid;
     const cred = req.credentialId ?? who.credentialId;
-    if (cred !== '') user.extra = { 'authentication.kubernetes.io/credential-id': [cred] };
+    const extra: Record<string, string[]> = { ...(who.extra ?? {}) };
+    if (cred !== '') extra['authentication.kubernetes.io/credential-id'] = [cred];
+    if (Object.keys(extra).length > 0) user.extra = extra;
     const objectRef: Record<string, unknown> = { resource: req.resource, apiVersion: version };
     const nonResource = req.resource === 'version';
     if (apiGroup !== '') objectRef.apiGroup = apiGroup;

@@ -33,6 +33,8 @@ export interface KubeIdentity {
   /** Value of user.extra["authentication.kubernetes.io/credential-id"]; rotated hourly when `rotates`. */
   credentialId: string;
   rotates: boolean;
+  /** Further user.extra entries (pod-bound tokens name their pod and node). */
+  extra?: Record<string, string[]>;
   sources: string[];
   userAgent: string;
 }
@@ -119,6 +121,12 @@ export function buildEnvironment(prng: Prng): Environment {
       groups: ['system:serviceaccounts', 'system:serviceaccounts:monitoring', 'system:authenticated'],
       credentialId: `JTI=${prng.uuid()}`,
       rotates: true,
+      extra: {
+        'authentication.kubernetes.io/node-name': ['node-2'],
+        'authentication.kubernetes.io/node-uid': [prng.uuid()],
+        'authentication.kubernetes.io/pod-name': ['prometheus-k8s-0'],
+        'authentication.kubernetes.io/pod-uid': [prng.uuid()],
+      },
       sources: [`10.244.${prng.int(0, 2)}.${prng.int(2, 250)}`],
       userAgent: 'prometheus/2.54.1',
     },

@@ -89,7 +89,8 @@ export function normalDay(a: Activity, dayStart: number, dayIndex: number): void
         reason: '',
       });
     }
-    // Projected service-account tokens rotate: a new token id every hour, from inside the cluster.
+    // Projected (pod-bound) service-account tokens rotate: the kubelet refreshes them before they
+    // expire, so a new token id appears about every hour, from inside the cluster.
     const prom = k.prometheus;
     a.kube(dayStart + h * US_PER_H + prng.int(0, 50 * US_PER_MIN), prom, prom.sources[0] as string, { verb: 'list', resource: 'pods', credentialId: `JTI=${prng.uuid()}` });
   }

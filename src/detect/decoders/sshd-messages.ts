@@ -40,7 +40,9 @@ const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S+?)(?: port (\d+))?$/;
 const NOT_ALLOWED = /^User (.*) from (\S+) not allowed because /;
 const MAX_TRIES = /^maximum authentication attempts exceeded for (invalid user )?(.*) from (\S+) port (\d+)(?: ssh2)?$/;
 const CONNECTION_FROM = /^Connection from (\S+) port (\d+) on (\S+) port (\d+)(?: rdomain .*)?$/;
-const RECEIVED_DISCONNECT = /^Received disconnect from (\S+?)(?: port (\d+))?: ?(\d+): ?(.*)$/s;
+/** ≥7.x: `from {ip} port {port}:{code}: {text}`; older: `from {ip}: {code}: {text}` (an IPv6 peer has colons too). */
+const RECEIVED_DISCONNECT = /^Received disconnect from (\S+) port (\d+):(\d+): ?(.*)$/s;
+const RECEIVED_DISCONNECT_OLD = /^Received disconnect from (\S+): (\d+): ?(.*)$/s;
 const NO_IDENT = /^Did not receive identification string from (\S+?)(?: port (\d+))?$/;
 const BAD_IDENT = /^Bad protocol version identification '(.*)' from (\S+?)(?: port (\d+))?$/s;
 const NEGOTIATE = /^Unable to negotiate with (.+?): no matching /;
@@ -230,9 +232,10 @@ export function decodeSshdMessage(body: string, ctx: SshdContext): SshdResult {
       if ((m = NO_IDENT.exec(msg))) return isIp(m[1] as string) ? [flow(ctx, m[1] as string, port(m[2]))] : { reject: 'Did not receive identification string: peer is not an IP' };
       break;
     case 82 /* R */:
-      if ((m = RECEIVED_DISCONNECT.exec(msg))) {
+      if ((m = RECEIVED_DISCONNECT.exec(msg) ?? RECEIVED_DISCONNECT_OLD.exec(msg))) {
         const src = m[1] as string;
-        return isIp(src) ? [flow(ctx, src, port(m[2]))] : { reject: `Received disconnect: peer "${src.slice(0, 60)}" is not an IP` };
+        const p = m.length === 5 ? port(m[2]) : undefined;
+        return isIp(src) ? [flow(ctx, src, p)] : { reject: `Received disconnect: peer "${src.slice(0, 60)}" is not an IP` };
       }
       if ((m = ROOT_REFUSED.exec(msg))) {
         return [auth(ctx, { user: 'root', method: 'none', src: m[1] as string, srcPort: port(m[2]), success: false })];

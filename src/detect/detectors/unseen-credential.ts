@@ -5,7 +5,7 @@
  * token id, or for password-style logins the method itself. Severity rises when the source is
  * outside the organisation's ranges and ASNs.
  */
-import type { AuthEvent } from '../../model/event.js';
+import type { AuthEvent, DrawbridgeEvent } from '../../model/event.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { authHost, authSubTechnique, evidence, logLocation, sourceOrigin } from './common.js';
 import type { Detector } from './types.js';
@@ -28,12 +28,38 @@ export function credentialKey(ev: AuthEvent): { key: string; label: string } {
   }
 }
 
+/**
+ * A successful use of a credential as a login: auth events as they are; API requests that name their
+ * credential (service-account token id, client-certificate hash, cloud access key) and were not refused.
+ */
+function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
+  if (ev.kind === 'auth') return ev.success ? ev : undefined;
+  if (ev.kind !== 'api' || ev.credential === undefined || ev.credential === '') return undefined;
+  if (ev.status !== undefined && ev.status >= 400) return undefined;
+  return {
+    kind: 'auth',
+    time: ev.time,
+    ref: ev.ref,
+    observer: ev.observer,
+    service: ev.service === 'http' ? 'other' : ev.service,
+    user: ev.actor,
+    method: 'token',
+    credential: ev.credential,
+    credentialKind: 'token',
+    src: ev.src,
+    dst: ev.dst ?? ev.service,
+    dstPort: ev.dstPort,
+    success: true,
+  };
+}
+
 export const unseenCredential: Detector = {
   id: 'unseen-credential',
   control: 'DS0002',
   description: 'Successful remote login with a credential never seen for that user@host',
-  handle(ev, state, ctx): Alert[] {
-    if (ev.kind !== 'auth' || !ev.success) return [];
+  handle(event, state, ctx): Alert[] {
+    const ev = asLogin(event);
+    if (!ev) return [];
     const { config } = ctx.env;
     const identity = `${ev.user}@${authHost(ev)}`;
     const cred = credentialKey(ev);
@@ -81,7 +107,8 @@ export const unseenCredential: Detector = {
             '"KbdInteractiveAuthentication no") and use keys or short-lived certificates instead.'
           : 'Confirm the key or certificate with its owner. If unknown, remove it from authorized_keys (or revoke it: ' +
             '"RevokedKeys" in sshd_config), rotate the account’s credentials and review what the session did. Prefer short-lived ' +
-            'certificates from your CA (TrustedUserCAKeys) over long-lived keys.',
+            'certificates from your CA (TrustedUserCAKeys) over long-lived keys; for API tokens, revoke the token and prefer ' +
+            'short-lived bound tokens.',
       }),
     ];
   },

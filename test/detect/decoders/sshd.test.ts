@@ -165,6 +165,22 @@ describe('sshd decoder: messages', () => {
     }
   });
 
+  it('IPv6 peers, whose colons must not be mistaken for separators', () => {
+    const v6 = [
+      ['Received disconnect from 2001:db8:10:f3::a22 port 45160:11: disconnected by user', 45160],
+      ['Received disconnect from 2001:db8:10:f3::a22: 11: disconnected by user', undefined],
+      ['Connection closed by authenticating user root 2001:db8:10:f3::a22 port 45160 [preauth]', 45160],
+      ['Disconnected from user alice 2001:db8:10:f3::a22 port 45160', 45160],
+      ['Did not receive identification string from 2001:db8:10:f3::a22 port 45160', 45160],
+    ] as const;
+    for (const [l, p] of v6) {
+      const r = events(h + l) as FlowEvent[];
+      expect(r[0], l).toMatchObject({ src: '2001:db8:10:f3::a22', srcPort: p });
+    }
+    expect(oneAuth(`${h}Accepted publickey for alice from 2001:db8::7 port 53211 ssh2: ED25519 ${FP}`)).toMatchObject({ src: '2001:db8::7', srcPort: 53211 });
+    expect(oneAuth(`${h}Invalid user x from 2001:db8::7 port 1`)).toMatchObject({ src: '2001:db8::7', srcPort: 1 });
+  });
+
   it('9.8+ listener lines carry both ends; drops are rejected flows', () => {
     const t = events('2025-03-04T09:15:02Z web1 sshd[1]: Timeout before authentication for connection from 203.0.113.9 to 192.0.2.1, pid = 4242') as FlowEvent[];
     expect(t[0]).toMatchObject({ src: '203.0.113.9', action: 'accept' });
