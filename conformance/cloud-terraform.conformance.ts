@@ -13,6 +13,8 @@ import { AUDITORS } from '../src/audit/registry.js';
 import { fsContext } from '../src/audit/engine.js';
 import type { Finding } from '../src/model/finding.js';
 
+await Promise.all(AUDITORS.map((a) => a.prepare?.()));
+
 const ROOT = resolve(process.cwd(), process.env.DRAWBRIDGE_REAL_DATA ?? '../shared/data/real');
 const ctx = fsContext(ConfigSchema.parse({}));
 

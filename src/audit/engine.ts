@@ -117,6 +117,7 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
       continue;
     }
     try {
+      await auditor.prepare?.();
       results.push({ file: c.file, auditor: auditor.id, result: auditor.audit(c.file, text, ctx) });
     } catch (e) {
       problems.push({ file: c.file, message: `${auditor.id} auditor failed: ${(e as Error).message}` });

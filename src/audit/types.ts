@@ -30,4 +30,6 @@ export interface Auditor {
   /** Cheap recognition from the path and the first bytes of content. */
   recognises(file: string, text: string): boolean;
   audit(file: string, text: string, ctx: AuditContext): AuditResult;
+  /** One-time asynchronous set-up (e.g. loading a WebAssembly parser), awaited by the engine before the first audit. */
+  prepare?(): Promise<void>;
 }

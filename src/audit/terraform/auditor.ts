@@ -12,7 +12,6 @@ import { moduleScope, resourcesOfBody, type ResourceNote, type TfResource } from
 import { analyseResources } from './analyse.js';
 
 // Auditors are synchronous; the WebAssembly HCL parser loads once when this module is imported.
-await loadHcl();
 
 interface Sibling {
   file: string;
@@ -92,6 +91,8 @@ export function terraformResources(file: string, text: string, others: { bodies:
 
 export const terraformAuditor: Auditor = {
   id: 'terraform',
+  // The HCL parser is WebAssembly: load it only when a .tf file is actually audited.
+  prepare: loadHcl,
   description: 'Terraform (.tf): security groups, NACLs, GCP firewalls, Azure NSGs and managed Kubernetes endpoints open to the internet',
   recognises(file: string): boolean {
     return /\.tf$/i.test(file);

@@ -7,6 +7,7 @@
  */
 import type { AuthEvent, DrawbridgeEvent } from '../../model/event.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
+import { networkOf } from '../../intel/ranges.js';
 import { authHost, authSubTechnique, evidence, logLocation, sourceOrigin } from './common.js';
 import type { Detector } from './types.js';
 
@@ -19,8 +20,15 @@ export function credentialKey(ev: AuthEvent): { key: string; label: string } {
       return { key: `cert:${ev.credential ?? ''}|ca:${ev.ca ?? ''}`, label: `certificate "${ev.credential ?? ''}" signed by CA ${ev.ca ?? '?'}` };
     case 'key':
       return { key: `key:${ev.credential ?? ''}`, label: `key ${ev.keyType ? `${ev.keyType} ` : ''}${ev.credential ?? ''}` };
-    case 'token':
+    case 'token': {
+      // Bound service-account tokens (JTI=…) rotate every hour or so: a new JTI is routine. What is not
+      // routine is the account's tokens being used from a network they were never used from.
+      if (ev.credential?.startsWith('JTI=')) {
+        const range = networkOf(ev.src) ?? (ev.src || '?');
+        return { key: `token-from:${range}`, label: `a service-account token (${ev.credential}) used from ${range}` };
+      }
       return { key: `token:${ev.credential ?? ''}`, label: `token ${ev.credential ?? ''}` };
+    }
     default:
       return ev.credential !== undefined
         ? { key: `${ev.credentialKind ?? 'other'}:${ev.credential}`, label: `credential ${ev.credential}` }

@@ -61,6 +61,8 @@ export interface SyslogStats {
   dropped: number;
   connections: number;
   refusedConnections: number;
+  /** Times a TCP connection was paused because the consumer fell behind. */
+  pauses: number;
 }
 
 const DEFAULTS = { maxMessageBytes: 8192, maxConnections: 64, idleTimeoutMs: 300_000, maxQueue: 10_000, keepRejected: 1000 };
@@ -130,7 +132,7 @@ class MessageQueue<T> {
 }
 
 export class SyslogReceiver {
-  readonly stats: SyslogStats = { received: 0, accepted: 0, rejected: 0, dropped: 0, connections: 0, refusedConnections: 0 };
+  readonly stats: SyslogStats = { received: 0, accepted: 0, rejected: 0, dropped: 0, connections: 0, refusedConnections: 0, pauses: 0 };
   readonly rejected: RejectedSyslog[] = [];
   readonly transport: SyslogTransport;
   private readonly opts: typeof DEFAULTS & SyslogReceiverOptions;
@@ -274,6 +276,7 @@ export class SyslogReceiver {
       // Back-pressure the TCP sender until the consumer has taken half the queue.
       socket.pause();
       this.paused.add(socket);
+      this.stats.pauses++;
     }
   }
 

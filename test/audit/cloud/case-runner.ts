@@ -12,6 +12,7 @@ import { terraformAuditor } from '../../../src/audit/terraform/auditor.js';
 import { terraformPlanAuditor } from '../../../src/audit/terraform/plan.js';
 
 export const CLOUD_AUDITORS: Auditor[] = [awsSecurityGroupAuditor, cloudFormationAuditor, gcpFirewallAuditor, azureNsgAuditor, terraformAuditor, terraformPlanAuditor];
+await Promise.all(CLOUD_AUDITORS.map((a) => a.prepare?.()));
 
 export interface Expected {
   rule: string;

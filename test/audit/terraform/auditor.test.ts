@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../src/config/schema.js';
 import type { AuditContext } from '../../../src/audit/types.js';
 import { terraformAuditor } from '../../../src/audit/terraform/auditor.js';
@@ -27,6 +27,7 @@ const SG = `resource "aws_security_group" "bastion" {
 `;
 
 describe('terraformAuditor', () => {
+  beforeAll(() => terraformAuditor.prepare?.());
   it('reads variable defaults from the module and overrides from terraform.tfvars', () => {
     const files = {
       'm/main.tf': SG,

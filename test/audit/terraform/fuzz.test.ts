@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../src/config/schema.js';
 import type { AuditContext } from '../../../src/audit/types.js';
 import { terraformAuditor } from '../../../src/audit/terraform/auditor.js';
@@ -18,6 +18,7 @@ const token = fc.constantFrom(
 const hclish = fc.array(token, { maxLength: 80 }).map((t) => t.join(' '));
 
 describe('terraform pieces never throw', () => {
+  beforeAll(() => terraformAuditor.prepare?.());
   it('the auditor on HCL-ish and arbitrary text', () => {
     fc.assert(
       fc.property(fc.oneof(hclish, fc.string({ maxLength: 300 })), (text) => {

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sshdDecoder } from '../../../src/detect/decoders/sshd.js';
 import { parseEnvelope } from '../../../src/detect/decoders/syslog.js';
-import { parseSyslogMessage, toEnvelopeLine, type SyslogMessage } from '../../../src/io/sources/syslog-message.js';
+import { parseSyslogMessage, toEnvelopeLine, type ParseContext, type SyslogMessage } from '../../../src/io/sources/syslog-message.js';
 
 const RECEIVED = Date.UTC(2026, 2, 4, 9, 20, 0);
 const ctx = { received: RECEIVED, peer: '127.0.0.1' };
 const FP = 'SHA256:Xy0m0r8Qk1tWw3yq5o1y2G9mB6k3p7Q2r4s5t6u7v8w';
 
-function ok(raw: string, c = ctx): SyslogMessage {
+function ok(raw: string, c: ParseContext = ctx): SyslogMessage {
   const r = parseSyslogMessage(raw, c);
   if ('reject' in r) throw new Error(`rejected: ${r.reject}`);
   return r;
