@@ -4,6 +4,7 @@ import { registerProbe } from './probe.js';
 import { registerDetect } from './detect.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
+import { registerEmulate } from './emulate.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerDetect(program);
   registerInit(program);
   registerDemo(program);
+  registerEmulate(program);
 }

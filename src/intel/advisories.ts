@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { catalogPath } from '../catalog/paths.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { comparatorFor, parseDpkgVersion, UPSTREAM_ECOSYSTEM, type Comparator } from './versions.js';
+import { resolveProduct, samePackage, shippedProducts, type AdvisoryProduct, type OsvPackageRef } from './advisory-products.js';
+import { comparatorFor, compareSemver, parseDpkgVersion, readObservedVersion, UPSTREAM_ECOSYSTEM, type Comparator } from './versions.js';
 
 /*
  * OSV advisory records (ossf/osv-schema) for management-plane software. The catalogue ships in
@@ -47,6 +48,10 @@ const DrawbridgeSpecificSchema = z
     notAffectedWhen: z.array(z.string().min(1)).default([]),
     remediation: z.string().min(1),
     preAuth: z.boolean().optional(),
+    /** Configuration the flaw needs (e.g. "AuthZ plugin in use"); a version hit is then only "possible". */
+    conditions: z.array(z.string().min(1)).default([]),
+    /** In the CISA Known Exploited Vulnerabilities catalogue (only set where checked). */
+    kev: z.boolean().optional(),
   })
   .strict();
 
@@ -77,6 +82,8 @@ export interface Advisory {
   record: OsvRecord;
   /** Defaults when a user record has no drawbridge block: severity from nothing we can trust → medium. */
   drawbridge: DrawbridgeSpecific;
+  /** false when the record had no drawbridge block and its products were inferred from package names. */
+  productsDeclared: boolean;
   file: string;
 }
 
@@ -105,10 +112,10 @@ function listJson(dir: string): string[] {
 function checkRanges(rec: OsvRecord): string | undefined {
   for (const [i, a] of (rec.affected ?? []).entries()) {
     if (!a.package) continue;
-    const cmp = comparatorFor(a.package.ecosystem, a.package.name);
-    if (!cmp) continue;
+    const eco = comparatorFor(a.package.ecosystem, a.package.name);
     for (const [j, r] of (a.ranges ?? []).entries()) {
-      if (r.type !== 'ECOSYSTEM') continue;
+      const cmp = rangeComparator(r, eco);
+      if (!cmp) continue;
       for (const e of r.events) {
         const v = e.introduced ?? e.fixed ?? e.last_affected;
         if (v === undefined || v === '0') continue;
@@ -127,6 +134,7 @@ function defaultSpecific(rec: OsvRecord): DrawbridgeSpecific {
     products: names.length > 0 ? names : [rec.id],
     notAffectedWhen: [],
     remediation: 'Upgrade to a fixed version named in the advisory.',
+    conditions: [],
   };
 }
 
@@ -147,13 +155,13 @@ export function parseAdvisory(text: string, file: string): Advisory | AdvisoryPr
   const rangeProblem = checkRanges(rec);
   if (rangeProblem) return { file, field: 'affected', message: rangeProblem };
   const block = rec.database_specific?.['drawbridge'];
-  if (block === undefined) return { record: rec, drawbridge: defaultSpecific(rec), file };
+  if (block === undefined) return { record: rec, drawbridge: defaultSpecific(rec), productsDeclared: false, file };
   const spec = DrawbridgeSpecificSchema.safeParse(block);
   if (!spec.success) {
     const issue = spec.error.issues[0];
     return { file, field: ['database_specific', 'drawbridge', ...(issue?.path.map(String) ?? [])].join('.'), message: issue?.message ?? 'invalid' };
   }
-  return { record: rec, drawbridge: spec.data, file };
+  return { record: rec, drawbridge: spec.data, productsDeclared: true, file };
 }
 
 /** Load the shipped catalogue plus any user directories of OSV JSON files (searched recursively). */
@@ -207,28 +215,39 @@ export function shippedAdvisories(): AdvisoryCatalog {
 // ---------------------------------------------------------------------------------------------
 // Matching
 
-/** OSV evaluation (schema.md): walk sorted events, toggling on introduced, off on fixed/last_affected. */
+/** SEMVER ranges are SemVer whatever the ecosystem; ECOSYSTEM ranges use the ecosystem's order; GIT is not judged. */
+function rangeComparator(range: OsvRange, ecosystem: Comparator | undefined): Comparator | undefined {
+  if (range.type === 'SEMVER') return compareSemver;
+  if (range.type === 'ECOSYSTEM') return ecosystem;
+  return undefined;
+}
+
+/**
+ * OSV evaluation (schema.md): walk sorted events, toggling on introduced, off on fixed/last_affected.
+ * undefined = the range cannot judge this version (a GIT range, or a version the comparator cannot read).
+ */
 export function inRange(version: string, range: OsvRange, cmp: Comparator): boolean | undefined {
-  if (range.type !== 'ECOSYSTEM') return undefined;
+  if (range.type === 'GIT') return undefined;
+  const order = range.type === 'SEMVER' ? compareSemver : cmp;
   const key = (e: z.infer<typeof EventSchema>): string | undefined => e.introduced ?? e.fixed ?? e.last_affected ?? e.limit;
   const events = [...range.events].filter((e) => e.limit === undefined);
   for (const e of events) {
     const v = key(e);
-    if (v !== undefined && v !== '0' && cmp(v, v) === undefined) return undefined;
+    if (v !== undefined && v !== '0' && order(v, v) === undefined) return undefined;
   }
-  if (cmp(version, version) === undefined) return undefined;
+  if (order(version, version) === undefined) return undefined;
   events.sort((a, b) => {
     const x = key(a) as string;
     const y = key(b) as string;
     if (x === '0') return y === '0' ? 0 : -1;
     if (y === '0') return 1;
-    return (cmp(x, y) as number) || (a.introduced !== undefined ? 1 : 0) - (b.introduced !== undefined ? 1 : 0);
+    return (order(x, y) as number) || (a.introduced !== undefined ? 1 : 0) - (b.introduced !== undefined ? 1 : 0);
   });
   let affected = false;
   for (const e of events) {
-    if (e.introduced !== undefined && (e.introduced === '0' || (cmp(version, e.introduced) as number) >= 0)) affected = true;
-    else if (e.fixed !== undefined && (cmp(version, e.fixed) as number) >= 0) affected = false;
-    else if (e.last_affected !== undefined && (cmp(version, e.last_affected) as number) > 0) affected = false;
+    if (e.introduced !== undefined && (e.introduced === '0' || (order(version, e.introduced) as number) >= 0)) affected = true;
+    else if (e.fixed !== undefined && (order(version, e.fixed) as number) >= 0) affected = false;
+    else if (e.last_affected !== undefined && (order(version, e.last_affected) as number) > 0) affected = false;
   }
   return affected;
 }
@@ -236,11 +255,13 @@ export function inRange(version: string, range: OsvRange, cmp: Comparator): bool
 /** A version is affected if listed or inside any range (undefined = this entry cannot judge it). */
 function entryAffects(entry: OsvAffected, version: string): boolean | undefined {
   if (!entry.package) return undefined;
-  const cmp = comparatorFor(entry.package.ecosystem, entry.package.name);
+  const eco = comparatorFor(entry.package.ecosystem, entry.package.name);
   if ((entry.versions ?? []).includes(version)) return true;
-  if (!cmp) return undefined;
-  let judged = false;
+  // an enumerated versions list is authoritative (OSV: GIT ranges come with one)
+  let judged = (entry.versions ?? []).length > 0;
   for (const r of entry.ranges ?? []) {
+    const cmp = rangeComparator(r, eco);
+    if (!cmp) continue;
     const hit = inRange(version, r, cmp);
     if (hit === true) return true;
     if (hit === false) judged = true;
@@ -274,16 +295,25 @@ export interface AdvisoryMatch {
   aliases: string[];
   summary: string;
   severity: Severity;
-  /** confirmed: a distribution record shows the build is below its fix. possible: upstream range only (a backport may exist). */
+  /**
+   * confirmed: the exact build is inside an affected range (a distribution record judged the
+   * distribution build, or an upstream version with no vendor suffix and no configuration
+   * precondition). possible: a backport may exist, the build is a vendor/distribution one, or the
+   * flaw needs configuration the version does not show (see `conditions`).
+   */
   confidence: 'confirmed' | 'possible';
   basis: MatchBasis;
-  /** The OSV package the verdict came from, e.g. "Debian:12/openssh" or "Drawbridge:upstream/openssh". */
+  /** The OSV package the verdict came from, e.g. "Debian:12/openssh" or "Go/k8s.io/ingress-nginx". */
   package: string;
   /** The version compared (the reconstructed package version for a distribution build). */
   comparedVersion: string;
   fixed: string[];
   remediation: string;
   references: string[];
+  /** Configuration the flaw needs, from the record. */
+  conditions: string[];
+  preAuth?: boolean;
+  kev?: boolean;
 }
 
 export interface MatchContext {
@@ -291,27 +321,28 @@ export interface MatchContext {
   signals?: readonly string[];
   /** The catalogue to match against; the shipped one by default. */
   advisories?: readonly Advisory[];
-}
-
-function productMatches(adv: Advisory, product: string): boolean {
-  const p = product.toLowerCase();
-  return adv.drawbridge.products.some((x) => x.toLowerCase() === p);
+  /** The product table (catalog/advisories/products.yaml) by default. */
+  products?: readonly AdvisoryProduct[];
 }
 
 function toMatch(adv: Advisory, entry: OsvAffected, confidence: AdvisoryMatch['confidence'], basis: MatchBasis, compared: string): AdvisoryMatch {
   const pkg = entry.package as { ecosystem: string; name: string };
+  const d = adv.drawbridge;
   return {
     id: adv.record.id,
     aliases: adv.record.aliases ?? [],
     summary: adv.record.summary ?? adv.record.id,
-    severity: adv.drawbridge.severity,
-    confidence,
+    severity: d.severity,
+    confidence: d.conditions.length > 0 ? 'possible' : confidence,
     basis,
     package: `${pkg.ecosystem}/${pkg.name}`,
     comparedVersion: compared,
     fixed: fixedVersions(entry),
-    remediation: adv.drawbridge.remediation,
+    remediation: d.remediation,
     references: (adv.record.references ?? []).map((r) => r.url),
+    conditions: d.conditions,
+    ...(d.preAuth !== undefined ? { preAuth: d.preAuth } : {}),
+    ...(d.kev !== undefined ? { kev: d.kev } : {}),
   };
 }
 
@@ -333,20 +364,50 @@ function distroVerdict(adv: Advisory, build: DistroBuild, upstream: string): Adv
   return undefined;
 }
 
+/** The name the caller used, its table entry, and the packages that judge its versions. */
+interface ProductQuery {
+  name: string;
+  product: AdvisoryProduct | undefined;
+  packages: OsvPackageRef[];
+}
+
+function queryFor(name: string, table: readonly AdvisoryProduct[]): ProductQuery {
+  const product = resolveProduct(name, table);
+  // a name the table does not know still finds records in the project's own ecosystem under that name
+  const packages = product ? product.packages : [{ ecosystem: UPSTREAM_ECOSYSTEM, name: name.trim().toLowerCase() }];
+  return { name: name.trim().toLowerCase(), product, packages };
+}
+
 /**
- * Advisories that apply to `product` at `version`. `banner` (the full identification line, e.g.
- * "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3") lets a distribution build be judged by the distribution's
- * own fixed revision; without a usable distribution record an upstream-range hit is only "possible",
- * because distributions backport fixes without changing the upstream version.
+ * Does the advisory concern the product? A record names its products (drawbridge.products); a user's
+ * plain OSV record (no drawbridge block) concerns the product when it lists one of the product's packages.
+ */
+function concerns(adv: Advisory, q: ProductQuery): boolean {
+  const names = new Set([q.name, ...(q.product ? [q.product.id, ...q.product.names.map((n) => n.toLowerCase())] : [])]);
+  if (adv.drawbridge.products.some((p) => names.has(p.toLowerCase()))) return true;
+  if (adv.productsDeclared) return false;
+  return (adv.record.affected ?? []).some((e) => e.package !== undefined && q.packages.some((p) => samePackage(p, e.package as OsvPackageRef)));
+}
+
+/**
+ * Advisories that apply to `product` at `version`. `product` is any name in the product table
+ * (catalog/advisories/products.yaml: a signature's advisoryPackage, an auditor's product, the SSH
+ * banner's "OpenSSH"); `version` is what the product reported (`v1.29.3-eks-…`, `11.0.5+security-01`,
+ * `10.2.9-h1`, `14.1-43.56`, `22.7R2.5`) and is read in the product's form. `banner` (the full SSH
+ * identification line, e.g. "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3") lets a distribution build be
+ * judged by the distribution's own fixed revision. Never throws; what it cannot read matches nothing.
  */
 export function matchAdvisories(product: string, version: string, banner?: string, ctx: MatchContext = {}): AdvisoryMatch[] {
   const advisories = ctx.advisories ?? shippedAdvisories().advisories;
+  const q = queryFor(product, ctx.products ?? shippedProducts());
+  const observed = readObservedVersion(q.product?.form ?? 'plain', version);
+  const upstreamConfidence: AdvisoryMatch['confidence'] = observed.exact && !(q.product?.backports ?? false) ? 'confirmed' : 'possible';
   const signals = new Set(ctx.signals ?? []);
   const build = distroFromBanner(banner);
   const out: AdvisoryMatch[] = [];
   for (const adv of advisories) {
     if (adv.record.withdrawn !== undefined) continue;
-    if (!productMatches(adv, product)) continue;
+    if (!concerns(adv, q)) continue;
     if (adv.drawbridge.notAffectedWhen.some((s) => signals.has(s))) continue;
     if (build) {
       const upstream = version.trim().split(/[^A-Za-z0-9.]/)[0] ?? version;
@@ -358,9 +419,10 @@ export function matchAdvisories(product: string, version: string, banner?: strin
       }
     }
     for (const entry of adv.record.affected ?? []) {
-      if (entry.package?.ecosystem !== UPSTREAM_ECOSYSTEM) continue;
-      if (entryAffects(entry, version) === true) {
-        out.push(toMatch(adv, entry, 'possible', 'upstream-range', version));
+      const pkg = entry.package;
+      if (!pkg || !q.packages.some((p) => samePackage(p, pkg))) continue;
+      if (entryAffects(entry, observed.version) === true) {
+        out.push(toMatch(adv, entry, upstreamConfidence, 'upstream-range', observed.version));
         break;
       }
     }

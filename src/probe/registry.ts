@@ -1,13 +1,15 @@
 import { servicesByPort, type ManagementService } from '../catalog/services.js';
 import { httpFingerprinter } from './http/fingerprinter.js';
+import { rdpFingerprinter } from './rdp/fingerprinter.js';
 import { sshFingerprinter } from './ssh/fingerprinter.js';
 import type { Fingerprinter } from './types.js';
+import { vncFingerprinter } from './vnc/fingerprinter.js';
 
 /**
  * Every fingerprinter a probe run may use, in preference order. A new protocol plugs in here:
  * implement Fingerprinter (src/probe/types.ts), name the catalogue protocols it handles, add it.
  */
-export const FINGERPRINTERS: Fingerprinter[] = [sshFingerprinter, httpFingerprinter];
+export const FINGERPRINTERS: Fingerprinter[] = [sshFingerprinter, vncFingerprinter, httpFingerprinter, rdpFingerprinter];
 
 /** Catalogue protocol names a fingerprinter's `protocols` entry stands for. */
 function expand(protocol: string): string[] {
