@@ -53,10 +53,20 @@ function publicIp(rand: () => number): string {
   return `${a}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`;
 }
 
-/** A pool of `n` sources; `skewed(rand)` draws from it with a heavy head (index ~ u³). */
-function sourcePool(rand: () => number, n: number): { all: string[]; skewed: (r: () => number) => string } {
+/**
+ * Sources as a monitored host sees them: a pool of `n` regulars drawn with a skew (index ~ u², a few
+ * heavy hitters and a tail that still shows up within the first week), plus, at `freshRate` per draw,
+ * an address never used before. The fresh ones are what baselines should flag: they set the alert rate.
+ */
+function sourcePool(rand: () => number, n: number, freshRate = 1 / 2000): { draw: (r: () => number) => { ip: string; index: number } } {
   const all = Array.from({ length: n }, () => publicIp(rand));
-  return { all, skewed: (r) => all[Math.floor(r() ** 3 * n)] as string };
+  return {
+    draw: (r) => {
+      if (r() < freshRate) return { ip: publicIp(r), index: Math.floor(r() * n) };
+      const index = Math.floor(r() ** 2 * n);
+      return { ip: all[index] as string, index };
+    },
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -83,7 +93,7 @@ const STAFF = [
 /** sshd auth.log: brute force from a skewed pool of scanners, staff logins, PAM and cron noise. */
 export function writeSshdLog(file: string, lines: number, seed = 1): Corpus {
   const rand = prng(seed);
-  const pool = sourcePool(rand, 6000);
+  const pool = sourcePool(rand, 3000);
   const w = new LineWriter(file);
   const hosts = ['bastion1', 'bastion2', 'web1'];
   const step = LOG_SPAN / lines;
@@ -92,7 +102,7 @@ export function writeSshdLog(file: string, lines: number, seed = 1): Corpus {
     const t = LOG_START + Math.floor(i * step);
     const host = hosts[i % 3] as string;
     const head = `${rfc3164(t)} ${host} sshd[${pid}]:`;
-    const src = pool.skewed(rand);
+    const src = pool.draw(rand).ip;
     const port = 1024 + Math.floor(rand() * 64000);
     const u = pick(rand, USERS);
     const r = rand();
@@ -120,9 +130,10 @@ const VPC_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstp
 /** AWS VPC flow log, v2 default format with its S3 header line. */
 export function writeVpcFlowLog(file: string, lines: number, seed = 2): Corpus {
   const rand = prng(seed);
-  const pool = sourcePool(rand, 60000);
+  const pool = sourcePool(rand, 2000);
   const enis = Array.from({ length: 40 }, (_, i) => `eni-0${(0x1a2b3c4d + i * 7919).toString(16)}5e6f7081`);
   const hostsInVpc = Array.from({ length: 200 }, (_, i) => `10.0.${i >> 4}.${(i % 16) + 10}`);
+  const upstream = Array.from({ length: 20 }, () => publicIp(rand));
   const ports = [443, 443, 443, 443, 80, 80, 22, 22, 22, 3389, 6443, 5432, 8080, 2375, 10250, 9090];
   const w = new LineWriter(file);
   w.line(VPC_HEADER);
@@ -130,11 +141,14 @@ export function writeVpcFlowLog(file: string, lines: number, seed = 2): Corpus {
   for (let i = 1; i < lines; i++) {
     const start = Math.floor(LOG_START / 1000 + i * step);
     const inbound = rand() < 0.8;
-    const internal = hostsInVpc[Math.floor(rand() * hostsInVpc.length)] as string;
-    const outside = rand() < 0.1 ? `10.0.${Math.floor(rand() * 16)}.${Math.floor(rand() * 250) + 1}` : pool.skewed(rand);
-    const dport = inbound ? (pick(rand, ports) as number) : 443;
+    const o = pool.draw(rand);
+    // Each outside source talks to a few hosts and keeps to a couple of ports (a client's or a scanner's habit).
+    const internal = hostsInVpc[(o.index * 13 + (rand() < 0.9 ? 0 : Math.floor(rand() * 3))) % hostsInVpc.length] as string;
+    const outside = rand() < 0.1 ? `10.0.${o.index % 16}.${((o.index * 7) % 250) + 1}` : o.ip;
+    const dport = inbound ? (ports[(o.index * 7 + (rand() < 0.8 ? 0 : 1)) % ports.length] as number) : 443;
     const sport = 1024 + Math.floor(rand() * 64000);
-    const [src, dst, sp, dp] = inbound ? [outside, internal, sport, dport] : [internal, outside, sport, dport];
+    // Outbound traffic goes to a few upstream APIs.
+    const [src, dst, sp, dp] = inbound ? [outside, internal, sport, dport] : [internal, upstream[o.index % upstream.length] as string, sport, dport];
     const action = rand() < 0.7 ? 'ACCEPT' : 'REJECT';
     const packets = 1 + Math.floor(rand() * 200);
     w.line(`2 123456789012 ${pick(rand, enis)} ${src} ${dst} ${sp} ${dp} 6 ${packets} ${packets * 60 + Math.floor(rand() * 5000)} ${start} ${start + 60} ${action} OK`);
@@ -153,14 +167,14 @@ const K8S_RESOURCES = ['pods', 'configmaps', 'secrets', 'deployments', 'services
 /** Kubernetes audit log: JSON lines (Event, ResponseComplete stage), about 1 KB each; some privileged pod creations. */
 export function writeK8sAuditLog(file: string, lines: number, seed = 3): Corpus & { privilegedCreates: number } {
   const rand = prng(seed);
-  const pool = sourcePool(rand, 2000);
+  const pool = sourcePool(rand, 1000);
   const w = new LineWriter(file);
   const step = LOG_SPAN / lines;
   let privilegedCreates = 0;
   for (let i = 0; i < lines; i++) {
     const t = new Date(LOG_START + Math.floor(i * step)).toISOString().replace('Z', '000Z');
     const user = pick(rand, K8S_USERS);
-    const src = rand() < 0.8 ? `10.0.${Math.floor(rand() * 16)}.${1 + Math.floor(rand() * 250)}` : pool.skewed(rand);
+    const src = rand() < 0.8 ? `10.0.${Math.floor(rand() * 16)}.${1 + Math.floor(rand() * 250)}` : pool.draw(rand).ip;
     const ns = pick(rand, ['default', 'kube-system', 'monitoring', 'ci', 'payments']);
     const id = `${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}-${pad4(i)}-4${pad4(i >> 4).slice(1)}-8${pad4(i >> 8).slice(1)}-${(i * 40503).toString(16).padStart(12, '0').slice(-12)}`;
     const r = rand();

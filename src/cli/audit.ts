@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { auditPaths } from '../audit/engine.js';
-import { applyIgnores, loadIgnoreFile } from '../audit/ignore.js';
 import { addCommonOptions, emit, outputFormat, reportProblems, resolveConfig, EXIT_USAGE, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
@@ -22,6 +20,12 @@ export function registerAudit(program: Command): void {
   ).action(async (paths: string[], flags: AuditFlags) => {
     const config = resolveConfig(flags);
     const format = outputFormat(flags, 'audit');
+    for (const p of paths) {
+      if (p !== '-' && !existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
+    }
+    // Engines load on use, so that `--help` and the other commands start fast.
+    const { auditPaths } = await import('../audit/engine.js');
+    const { applyIgnores, loadIgnoreFile } = await import('../audit/ignore.js');
     const result = await auditPaths(paths, { config });
     if (result.audited.length === 0 && result.problems.length === 0) {
       throw new UsageError(`nothing to audit in ${paths.join(', ')}: no file was recognised as a supported configuration`);

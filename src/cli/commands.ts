@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerProbe } from './probe.js';
 import { registerDetect } from './detect.js';
+import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   registerProbe(program);
   registerDetect(program);
+  registerBaseline(program);
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { auditPaths } from '../audit/engine.js';
-import { runDetect } from '../detect/engine.js';
 import { loadConfig } from '../config/load.js';
 import { toTable, wantColour } from '../io/format/table.js';
 import { compareFindings } from '../model/finding.js';
@@ -19,6 +17,8 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('audit the bundled sshd configs and run detect over the bundled sshd log (fresh SQLite state)')
     .action(async () => {
+      const { auditPaths } = await import('../audit/engine.js');
+      const { runDetect } = await import('../detect/engine.js');
       const config = loadConfig(join(SAMPLES, 'drawbridge.yaml'));
       const colour = wantColour(process.stdout);
       const say = (s: string): boolean => process.stdout.write(s);

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runDetect, type DetectResult } from '../detect/engine.js';
+import type { DetectResult } from '../detect/engine.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { RangeSet } from '../intel/ranges.js';
@@ -80,6 +80,7 @@ export function registerDetect(program: Command): void {
     applyDetectFlags(config, flags);
     const format = outputFormat(flags, 'detect');
     checkInputs(inputs);
+    const { runDetect } = await import('../detect/engine.js');
     const result = await runDetect(inputs, {
       config,
       ...(flags.inputFormat ? { format: flags.inputFormat } : {}),

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { emulate, renderEmulationSummary } from '../emulate/index.js';
-import { evaluate, renderEvaluation } from '../detect/evaluate.js';
 import { flagInt, EXIT_FINDINGS, EXIT_OK } from './common.js';
 import { UsageError } from './errors.js';
 
@@ -12,6 +10,7 @@ export function registerEmulate(program: Command): void {
     .option('--seed <n>', 'random seed: the same seed writes the same bytes', '1')
     .option('--days <n>', 'days of activity (2–366)', '7')
     .action(async (flags: { out: string; seed: string; days: string }) => {
+      const { emulate, renderEmulationSummary } = await import('../emulate/index.js');
       try {
         const summary = await emulate({ seed: flagInt('--seed', flags.seed), outDir: flags.out, days: flagInt('--days', flags.days, 2) });
         process.stdout.write(renderEmulationSummary(summary));
@@ -30,6 +29,7 @@ export function registerEmulate(program: Command): void {
     .option('--min-precision <p>', 'exit 1 when precision is below this (0–1)', '0.95')
     .option('--min-recall <r>', 'exit 1 when recall is below this (0–1)', '1')
     .action(async (dir: string, flags: { json?: boolean; minPrecision: string; minRecall: string }) => {
+      const { evaluate, renderEvaluation } = await import('../detect/evaluate.js');
       let report;
       try {
         report = await evaluate(dir);

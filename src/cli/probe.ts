@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runProbe } from '../probe/scheduler.js';
 import { parsePortList, ScopeError } from '../probe/scope.js';
 import { addCommonOptions, emit, flagDuration, flagInt, outputFormat, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
@@ -13,6 +12,7 @@ interface ProbeFlags extends CommonOptions {
   maxAddresses?: string;
   tryDefaultCredentials?: boolean;
   verbose?: boolean;
+  history?: boolean;
 }
 
 function progressBar(done: number, total: number): void {
@@ -35,7 +35,8 @@ export function registerProbe(program: Command): void {
       .option('--rate <n>', 'new connections per second')
       .option('--max-addresses <n>', 'raise the ceiling on addresses one run may touch')
       .option('--try-default-credentials', 'try the vendor default credentials listed in the catalogue (each attempt logged)')
-      .option('-v, --verbose', 'log each authentication question asked and why ports were not identified'),
+      .option('-v, --verbose', 'log each authentication question asked and why ports were not identified')
+      .option('--no-history', 'do not record this run in <state-dir>/probe.db nor compare it with the last run over the same scope'),
     'probe',
   ).action(async (targets: string[], flags: ProbeFlags) => {
     const config = resolveConfig(flags);
@@ -51,6 +52,7 @@ export function registerProbe(program: Command): void {
       throw new UsageError(`--ports: ${(e as Error).message}`);
     }
     const log = (m: string): void => void process.stderr.write(`drawbridge: ${m}\n`);
+    const { runProbe } = await import('../probe/scheduler.js');
     let result;
     try {
       result = await runProbe(targets, {
@@ -71,6 +73,16 @@ export function registerProbe(program: Command): void {
         if (o.outcome !== 'identified') process.stderr.write(`drawbridge: ${o.endpoint.host}:${o.endpoint.port}: ${o.outcome}: ${(o.notes ?? []).join('; ')}\n`);
       }
     }
+    let changes;
+    if (flags.history !== false) {
+      const h = recordProbeRun(config.stateDir, { targets, ports: ports ?? catalogPorts(config), exclude: flags.exclude }, result.observations);
+      if ('error' in h) process.stderr.write(`drawbridge: ${h.error}\n`);
+      else {
+        for (const p of h.problems) process.stderr.write(`drawbridge: ${p}\n`);
+        changes = h.changes;
+        if (format === 'table') for (const line of formatChanges(changes)) process.stderr.write(`drawbridge: ${line}\n`);
+      }
+    }
     const services = result.observations.map((o) => ({
       host: o.endpoint.host,
       port: o.endpoint.port,
@@ -81,6 +93,6 @@ export function registerProbe(program: Command): void {
       auth: o.auth,
       ...(o.tls ? { tls: o.tls } : {}),
     }));
-    process.exitCode = emit('probe', result.findings, format, config.failOn, format === 'json' ? { services, problems: result.problems } : undefined);
+    process.exitCode = emit('probe', result.findings, format, config.failOn, format === 'json' ? { services, problems: result.problems, ...(changes ? { changes } : {}) } : undefined);
   });
 }

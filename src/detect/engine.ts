@@ -14,6 +14,7 @@ import { openAsnDatabase, type AsnLookup } from '../intel/asn.js';
 import { RangeSet } from '../intel/ranges.js';
 import { DECODERS, decoderById, sniffFormat } from './decoders/index.js';
 import { DETECTORS } from './detectors/index.js';
+import { buildIncidents, linkIncident, type Incident } from './incidents.js';
 import type { DetectEnv, Detector } from './detectors/types.js';
 import { DEFAULT_CHUNK, fileChunks, LineSplitter, streamChunks, type Line } from './lines.js';
 import { ReorderBuffer } from './reorder.js';
@@ -46,6 +47,8 @@ export interface DetectStats {
 export interface DetectResult {
   /** Alerts raised by this run (an alert already kept by an earlier, interrupted run is not repeated). */
   alerts: Alert[];
+  /** Incidents this run's alerts belong to, with every alert of theirs the store keeps (earlier runs too). */
+  incidents: Incident[];
   rejected: RejectedRecord[];
   stats: DetectStats;
 }
@@ -70,6 +73,8 @@ export interface DetectOptions {
   stdin?: AsyncIterable<unknown>;
   detectors?: readonly Detector[];
   decoders?: readonly Decoder[];
+  /** Learn only (`drawbridge learn`): every event updates the baselines as in the learning period; nothing alerts. */
+  learnOnly?: boolean;
   /** Called inside each batch's transaction just before it commits (tests use it to simulate a crash). */
   beforeCommit?: (batch: number) => void;
 }
@@ -165,6 +170,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
   const rejected: RejectedRecord[] = [];
   const alerts: Alert[] = [];
+  let incidents: Incident[] = [];
   const reorder = new ReorderBuffer<Pending>();
   let seq = 0;
   let batch = 0;
@@ -188,9 +194,11 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         store.seen(FIRST_EVENT_NS, 'time', ev.time);
         firstEvent = store.peek(FIRST_EVENT_NS, 'time')?.first ?? ev.time;
       }
-      const ctx = { env, learning: ev.time < firstEvent + config.detect.learningPeriod, raw: p.raw };
+      const ctx = { env, learning: opts.learnOnly === true || ev.time < firstEvent + config.detect.learningPeriod, raw: p.raw };
       for (const d of detectors) {
-        for (const a of d.handle(ev, store, ctx)) if (store.recordAlert(a)) alerts.push(a);
+        const raised = d.handle(ev, store, ctx);
+        if (opts.learnOnly) continue;
+        for (const a of raised) if (store.recordAlert(a)) alerts.push(a);
       }
       p.record.pending--;
     };
@@ -309,9 +317,11 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
       });
     }
     if (reorder.size > 0) commitBatch(() => {});
+    const touched = new Set(alerts.map((a) => a.incident));
+    incidents = buildIncidents(touched.size === 0 ? [] : store.alerts().filter((a) => touched.has(a.incident)));
   } finally {
     for (const s of sources) await s.chunks.return?.(undefined);
     if (!opts.store) store.close();
   }
-  return { alerts, rejected, stats };
+  return { alerts, incidents, rejected, stats };
 }

@@ -386,8 +386,16 @@ function concerns(adv: Advisory, q: ProductQuery): boolean {
   const names = new Set([q.name, ...(q.product ? [q.product.id, ...q.product.names.map((n) => n.toLowerCase())] : [])]);
   if (adv.drawbridge.products.some((p) => names.has(p.toLowerCase()))) return true;
   if (adv.productsDeclared) return false;
-  return (adv.record.affected ?? []).some((e) => e.package !== undefined && q.packages.some((p) => samePackage(p, e.package as OsvPackageRef)));
+  return (adv.record.affected ?? []).some((e) => {
+    const pkg = e.package;
+    if (!pkg) return false;
+    // distribution records name the source package (Debian/Ubuntu `openssh`), judged only through a banner
+    if (DISTRO_FAMILIES.has(pkg.ecosystem.split(':')[0] as string)) return names.has(pkg.name.toLowerCase());
+    return q.packages.some((p) => samePackage(p, pkg));
+  });
 }
+
+const DISTRO_FAMILIES = new Set(['Debian', 'Ubuntu']);
 
 /**
  * Advisories that apply to `product` at `version`. `product` is any name in the product table

@@ -37,10 +37,9 @@ export function parseProductTable(text: string, file: string): AdvisoryProduct[]
   }
   const seen = new Map<string, string>();
   for (const p of res.data.products) {
-    for (const n of [p.id, ...p.names]) {
-      const key = n.toLowerCase();
+    for (const key of new Set([p.id, ...p.names].map((n) => n.toLowerCase()))) {
       const prev = seen.get(key);
-      if (prev !== undefined) throw new Error(`${file}: name "${n}" of ${p.id} is already used by ${prev}`);
+      if (prev !== undefined) throw new Error(`${file}: name "${key}" of ${p.id} is already used by ${prev}`);
       seen.set(key, p.id);
     }
   }

@@ -73,7 +73,7 @@ describe('loading OSV files', () => {
     expect(byFile['dup.json']?.message).toMatch(/duplicate advisory CVE-2024-6387/);
     const ids = cat.advisories.map((a) => a.record.id);
     expect(ids).toContain('USER-2025-1');
-    const hits = matchAdvisories('OpenSSH', '9.9p1', undefined, { advisories: cat.advisories });
+    const hits = matchAdvisories('OpenSSH', '9.9p2', undefined, { advisories: cat.advisories });
     expect(hits.map((h) => h.id)).toEqual(['USER-2025-1']);
     expect(hits[0]?.severity).toBe('medium');
   });

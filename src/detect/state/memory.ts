@@ -1,8 +1,11 @@
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
-import type { Checkpoint, SeenEntry, StateStore } from './types.js';
+import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SEP = '\u0000';
+
+/** Plain string order (ASCII keys sort the same in every store). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * In-memory StateStore (tests, one-shot runs). Transactions only group calls: a process that dies
@@ -10,7 +13,7 @@ const SEP = '\u0000';
  */
 export class MemoryStateStore implements StateStore {
   readonly kind = 'memory' as const;
-  private readonly entries = new Map<string, SeenEntry>();
+  private readonly seenEntries = new Map<string, SeenEntry>();
   private readonly counters = new Map<string, { time: number; n: number }[]>();
   private readonly marks = new Map<string, number>();
   private readonly checkpoints = new Map<string, Checkpoint>();
@@ -18,9 +21,9 @@ export class MemoryStateStore implements StateStore {
 
   seen(ns: string, key: string, time: number, expireAfter?: number): boolean {
     const k = ns + SEP + key;
-    const e = this.entries.get(k);
+    const e = this.seenEntries.get(k);
     if (!e) {
-      this.entries.set(flatCopy(k), { first: time, last: time });
+      this.seenEntries.set(flatCopy(k), { first: time, last: time });
       return true;
     }
     if (expireAfter !== undefined && time - e.last > expireAfter) {
@@ -34,7 +37,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   peek(ns: string, key: string): SeenEntry | undefined {
-    const e = this.entries.get(ns + SEP + key);
+    const e = this.seenEntries.get(ns + SEP + key);
     return e ? { ...e } : undefined;
   }
 
@@ -66,6 +69,24 @@ export class MemoryStateStore implements StateStore {
   marked(ns: string, key: string, time: number): boolean {
     const until = this.marks.get(ns + SEP + key);
     return until !== undefined && time <= until;
+  }
+
+  entries(ns?: string): BaselineEntry[] {
+    const out: BaselineEntry[] = [];
+    for (const [k, e] of this.seenEntries) {
+      const i = k.indexOf(SEP);
+      const entry = { ns: k.slice(0, i), key: k.slice(i + 1), first: e.first, last: e.last };
+      if (ns === undefined || entry.ns === ns) out.push(entry);
+    }
+    return out.sort((a, b) => (a.ns === b.ns ? compare(a.key, b.key) : compare(a.ns, b.ns)));
+  }
+
+  putEntry(e: BaselineEntry): void {
+    this.seenEntries.set(e.ns + SEP + e.key, { first: e.first, last: e.last });
+  }
+
+  forget(ns: string, key: string): boolean {
+    return this.seenEntries.delete(ns + SEP + key);
   }
 
   checkpoint(source: string): Checkpoint | undefined {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert } from '../../model/finding.js';
-import type { Checkpoint, SeenEntry, StateStore } from './types.js';
+import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS seen (ns TEXT NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
@@ -37,6 +37,12 @@ export class SqliteStateStore implements StateStore {
       seenInsert: db.prepare<[string, string, number, number]>('INSERT INTO seen (ns, key, first, last) VALUES (?, ?, ?, ?)'),
       seenReset: db.prepare<[number, number, string, string]>('UPDATE seen SET first = ?, last = ? WHERE ns = ? AND key = ?'),
       seenTouch: db.prepare<[number, number, string, string]>('UPDATE seen SET first = min(first, ?), last = max(last, ?) WHERE ns = ? AND key = ?'),
+      seenAll: db.prepare<[], BaselineEntry>('SELECT ns, key, first, last FROM seen ORDER BY ns, key'),
+      seenNs: db.prepare<[string], BaselineEntry>('SELECT ns, key, first, last FROM seen WHERE ns = ? ORDER BY key'),
+      seenPut: db.prepare<[string, string, number, number]>(
+        'INSERT INTO seen (ns, key, first, last) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET first = excluded.first, last = excluded.last',
+      ),
+      seenDelete: db.prepare<[string, string]>('DELETE FROM seen WHERE ns = ? AND key = ?'),
       countAdd: db.prepare<[string, string, number, number]>('INSERT INTO counter_events (ns, key, time, n) VALUES (?, ?, ?, ?)'),
       countDrop: db.prepare<[string, string, number]>('DELETE FROM counter_events WHERE ns = ? AND key = ? AND time <= ?'),
       countSum: db.prepare<[string, string, number, number], { total: number | null }>(
@@ -85,6 +91,18 @@ export class SqliteStateStore implements StateStore {
   marked(ns: string, key: string, time: number): boolean {
     const m = this.q.markGet.get(ns, key);
     return m !== undefined && time <= m.until;
+  }
+
+  entries(ns?: string): BaselineEntry[] {
+    return ns === undefined ? this.q.seenAll.all() : this.q.seenNs.all(ns);
+  }
+
+  putEntry(e: BaselineEntry): void {
+    this.q.seenPut.run(e.ns, e.key, e.first, e.last);
+  }
+
+  forget(ns: string, key: string): boolean {
+    return this.q.seenDelete.run(ns, key).changes > 0;
   }
 
   checkpoint(source: string): Checkpoint | undefined {

@@ -37,8 +37,24 @@ export interface Checkpoint {
   size?: number;
 }
 
-export interface StateStore extends StateView {
-  readonly kind: 'memory' | 'sqlite';
+/** One baseline entry: a key of a `seen` set with its first and last sighting. */
+export interface BaselineEntry extends SeenEntry {
+  ns: string;
+  key: string;
+}
+
+/** Reading and editing the baselines (the `seen` sets) from outside the detectors (`drawbridge baseline`). */
+export interface BaselineAccess {
+  /** Every entry, ordered by namespace then key; only namespace `ns` when given. */
+  entries(ns?: string): BaselineEntry[];
+  /** Write an entry as given, replacing any with the same namespace and key. */
+  putEntry(entry: BaselineEntry): void;
+  /** Remove an entry; true when it existed. */
+  forget(ns: string, key: string): boolean;
+}
+
+export interface StateStore extends StateView, BaselineAccess {
+  readonly kind: 'memory' | 'sqlite' | 'redis';
   checkpoint(source: string): Checkpoint | undefined;
   setCheckpoint(source: string, cp: Checkpoint): void;
   /** Keep an alert; false when one with the same id is already kept (a replay after a crash). */

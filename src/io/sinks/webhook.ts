@@ -214,7 +214,7 @@ export class WebhookSink implements Sink {
   private async deliver(entry: SpoolEntry): Promise<Outcome> {
     const doFetch = this.opts.fetch ?? fetch;
     const body = this.body(entry.alert);
-    let reason = '';
+    let reason: string;
     for (let attempt = 1; ; attempt++) {
       let wait: number | undefined;
       try {

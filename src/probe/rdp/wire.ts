@@ -41,7 +41,7 @@ export function protocolName(bits: number): string {
   const names = Object.entries(PROTOCOL)
     .filter(([, v]) => v !== 0 && (bits & v) !== 0)
     .map(([k]) => k);
-  const known = Object.values(PROTOCOL).reduce((a, v) => a | v, 0);
+  const known = Object.values(PROTOCOL).reduce<number>((a, v) => a | v, 0);
   const rest = bits & ~known;
   if (rest !== 0) names.push(`0x${(rest >>> 0).toString(16)}`);
   return names.join('|');

@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'src/cli/bin.ts');
+// Resolved here so that commands can run with any working directory.
+const TSX = import.meta.resolve('tsx');
+
+function run(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, ['--import', TSX, BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const CONTRACT_KEYS = ['id', 'rule', 'technique', 'subTechnique', 'control', 'severity', 'title', 'asset', 'location', 'evidence', 'remediation'];
+
+describe('drawbridge CLI', () => {
+  it('audit --format json prints {"findings":[...]} with the contract keys and exits 1 on high findings', () => {
+    const r = run(['audit', 'samples/sshd/sshd_config', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
+    expect(out.findings.length).toBeGreaterThan(0);
+    for (const f of out.findings) for (const k of CONTRACT_KEYS) expect(f).toHaveProperty(k);
+    const rules = out.findings.map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['sshd-password-auth', 'sshd-root-login', 'sshd-empty-passwords']));
+    const pw = out.findings.find((f) => f.rule === 'sshd-password-auth')!;
+    expect(pw).toMatchObject({ technique: 'AT-GA003', subTechnique: 'ssh-access', control: 'M1026', location: { file: 'samples/sshd/sshd_config', line: 7 } });
+  });
+
+  it('a hardened config exits 0 and --fail-on info turns its info findings into exit 1', () => {
+    expect(run(['audit', 'samples/sshd/sshd_config.hardened', '--format', 'json']).code).toBe(0);
+    const gated = run(['audit', 'samples/sshd/sshd_config', '--format', 'json', '--fail-on', 'critical']);
+    expect(gated.code).toBe(1); // PermitEmptyPasswords with passwords reachable is critical
+  });
+
+  it('jsonl prints one finding a line; sarif is SARIF 2.1.0', () => {
+    const j = run(['audit', 'samples/sshd/sshd_config', '--format', 'jsonl']);
+    const lines = j.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const l of lines) expect((JSON.parse(l) as { technique: string }).technique).toBe('AT-GA003');
+    const s = JSON.parse(run(['audit', 'samples/sshd', '--format', 'sarif']).stdout) as { version: string; runs: { results: unknown[] }[] };
+    expect(s.version).toBe('2.1.0');
+    expect(s.runs[0]!.results.length).toBe(lines.length);
+  });
+
+  it('audit reads standard input for -', () => {
+    const r = run(['audit', '-', '--format', 'json'], { input: 'PermitRootLogin yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n' });
+    const out = JSON.parse(r.stdout) as { findings: { rule: string }[] };
+    expect(out.findings.map((f) => f.rule)).toContain('sshd-root-login');
+    expect(out.findings.map((f) => f.rule)).not.toContain('sshd-password-auth');
+  });
+
+  it('exit 2 with a message naming the file for unreadable input, bad flags and bad config', () => {
+    const missing = run(['audit', 'no/such/file']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no/such/file');
+    const badFormat = run(['audit', 'samples/sshd', '--format', 'xml']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('--format');
+    const dir = mkdtempSync(join(tmpdir(), 'drb-cli-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'detect:\n  learningPeriod: forever\n');
+    const badConfig = run(['audit', join(ROOT, 'samples/sshd'), '--config', join(dir, 'bad.yaml')]);
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toMatch(/bad\.yaml:2: detect\.learningPeriod: expected a duration/);
+    const noDetect = run(['detect', 'no/such.log']);
+    expect(noDetect.code).toBe(2);
+    expect(noDetect.stderr).toContain('no/such.log');
+  });
+
+  it('detect over the bundled log prints {"alerts":[...]} with the planted intrusion, on SQLite state', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drb-cli-'));
+    const r = run(['detect', join(ROOT, 'samples/logs/auth.log'), '--config', join(ROOT, 'samples/drawbridge.yaml'), '--state-dir', join(dir, 'state'), '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { alerts: Record<string, unknown>[] };
+    for (const a of out.alerts) for (const k of CONTRACT_KEYS) expect(a).toHaveProperty(k);
+    const unseen = out.alerts.filter((a) => a.rule === 'unseen-credential');
+    expect(unseen).toHaveLength(1);
+    expect(unseen[0]).toMatchObject({ control: 'DS0002', asset: 'ci-deploy@bastion-1' });
+    expect((unseen[0]!.evidence as Record<string, unknown>).src ?? JSON.stringify(unseen[0]!.evidence)).toContain('185.225.74.61');
+    expect((unseen[0]!.location as { time: string }).time).toBe('2026-11-07T03:13:30.000Z');
+    expect(existsSync(join(dir, 'state', 'state.db'))).toBe(true);
+    // A second run resumes from the stored offsets: nothing new, nothing repeated.
+    const again = run(['detect', join(ROOT, 'samples/logs/auth.log'), '--config', join(ROOT, 'samples/drawbridge.yaml'), '--state-dir', join(dir, 'state'), '--format', 'json'], { cwd: dir });
+    expect((JSON.parse(again.stdout) as { alerts: unknown[] }).alerts).toEqual([]);
+    expect(again.code).toBe(0);
+  });
+
+  it('init writes a config that the other commands accept, and refuses to overwrite it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drb-cli-'));
+    expect(run(['init'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'drawbridge.yaml'), 'utf8')).toContain('learningPeriod: 7d');
+    expect(run(['init'], { cwd: dir }).code).toBe(2);
+    const r = run(['audit', join(ROOT, 'samples/sshd/sshd_config.hardened'), '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+  });
+
+  it('--help lists the lenses and exits 0; an unknown command exits 2', () => {
+    const h = run(['--help']);
+    expect(h.code).toBe(0);
+    for (const c of ['audit', 'probe', 'detect', 'init', 'emulate', 'evaluate']) expect(h.stdout).toContain(c);
+    expect(run(['frobnicate']).code).toBe(2);
+  });
+});
