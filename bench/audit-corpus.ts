@@ -3,8 +3,8 @@
  * against the parse floor: walking the same tree, reading every file and parsing it with the same
  * parsers (@cdktf/hcl2json for .tf, yaml's parseAllDocuments for YAML) and doing nothing else.
  * audit/floor = the fraction of the parse-only throughput that the full audit keeps (target ≥ 0.7).
- * Each variant runs in a fresh process; runs alternate floor and audit, and medians are reported.
- * Usage: npx tsx bench/audit-corpus.ts [--quick] [--runs N] [--keep]
+ * Each variant runs in a fresh process; with --runs N they alternate floor and audit and medians are reported.
+ * Usage: npx tsx bench/audit-corpus.ts [--quick] [--runs N] [--keep] [--tf-modules N] [--k8s-files N] [--k8s-per-file N]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const modules = intFlag(flags, 'tf-modules', q ? 50 : 500);
   const k8sFiles = intFlag(flags, 'k8s-files', q ? 50 : 500);
   const perFile = intFlag(flags, 'k8s-per-file', 20);
-  const runs = intFlag(flags, 'runs', q ? 1 : 3);
+  const runs = intFlag(flags, 'runs', 1);
   const machine = machineInfo();
   printMachine(machine);
 

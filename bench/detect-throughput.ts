@@ -5,6 +5,7 @@
  *   peers:    fail2ban-regex with the stock sshd filter, mawk on the VPC flow log, jq on the audit log
  * Every variant runs in a fresh process (clean heap, its own peak RSS). Ratios compare figures from
  * this run only. Usage: npx tsx bench/detect-throughput.ts [--quick] [--keep] [--dir <path>]
+ *   [--sshd-lines N] [--vpc-lines N] [--k8s-lines N] [--fail2ban-lines N]
  */
 import { mkdirSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,10 +150,10 @@ async function main(): Promise<void> {
 
   const q = flags.quick;
   const sizes = {
-    sshd: intFlag(flags, 'sshd-lines', q ? 200_000 : 2_000_000),
-    vpc: intFlag(flags, 'vpc-lines', q ? 100_000 : 1_000_000),
-    k8s: intFlag(flags, 'k8s-lines', q ? 20_000 : 150_000),
-    fail2ban: intFlag(flags, 'fail2ban-lines', q ? 20_000 : 200_000),
+    sshd: intFlag(flags, 'sshd-lines', q ? 100_000 : 500_000),
+    vpc: intFlag(flags, 'vpc-lines', q ? 50_000 : 300_000),
+    k8s: intFlag(flags, 'k8s-lines', q ? 10_000 : 50_000),
+    fail2ban: intFlag(flags, 'fail2ban-lines', q ? 10_000 : 50_000),
   };
   const machine = machineInfo({ 'fail2ban-regex': toolVersion('fail2ban-regex'), mawk: toolVersion('mawk', ['-W', 'version']), jq: toolVersion('jq') });
   printMachine(machine);
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
   await ours('vpc-flow', 'floor', { kind: 'floor', file: corpora.vpc!.file });
   await ours('vpc-flow', 'splitter', { kind: 'splitter', file: corpora.vpc!.file });
   const vpcOurs = await ours('vpc-flow', 'runDetect (sqlite)', { kind: 'detect', file: corpora.vpc!.file, store: 'sqlite', stateDir: state('vpc') });
+  await ours('vpc-flow', 'runDetect (memory)', { kind: 'detect', file: corpora.vpc!.file, store: 'memory', stateDir: state('vpc-mem') });
   const { servicesByPort } = await import('../src/catalog/services.js');
   const ports = [...servicesByPort().keys()].sort((a, b) => a - b);
   const awkOut = await peer('vpc-flow', 'mawk (first mgmt port, /24 pairs)', corpora.vpc!.lines, 'mawk', [mgmtPortsAwk(ports), corpora.vpc!.file]);
@@ -230,6 +232,7 @@ async function main(): Promise<void> {
   await ours('k8s-audit', 'floor', { kind: 'floor', file: k8s.file });
   await ours('k8s-audit', 'splitter', { kind: 'splitter', file: k8s.file });
   const k8sOurs = await ours('k8s-audit', 'runDetect (sqlite)', { kind: 'detect', file: k8s.file, store: 'sqlite', stateDir: state('k8s') });
+  await ours('k8s-audit', 'runDetect (memory)', { kind: 'detect', file: k8s.file, store: 'memory', stateDir: state('k8s-mem') });
   const jqOut = await peer('k8s-audit', 'jq (privileged pod creations)', k8s.lines, 'jq', ['-r', JQ_PRIVILEGED, k8s.file]);
   if (jqOut !== undefined) checks.jq = { privilegedPodCreates: jqOut.split('\n').filter((l) => l !== '').length, drawbridge: k8sOurs.counts?.privilegedPodCreates, generated: k8s.privilegedCreates };
 
@@ -239,16 +242,18 @@ async function main(): Promise<void> {
     const r = rows.find((x) => x.corpus === corpus && x.variant.startsWith(variant));
     return r ? r.lines / r.processSeconds : undefined;
   };
-  const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? round(a / b, 3) : undefined);
+  const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? round(a / b, 4) : undefined);
   const ratios = {
     'sshd: runDetect(sqlite) / floor': ratio(rate('sshd', 'runDetect (sqlite)'), rate('sshd', 'floor')),
     'sshd: runDetect(memory) / floor': ratio(rate('sshd', 'runDetect (memory)'), rate('sshd', 'floor')),
     'sshd: splitter / floor': ratio(rate('sshd', 'splitter'), rate('sshd', 'floor')),
-    'sshd: runDetect(sqlite) / fail2ban-regex (whole process, same subset)': ratio(procRate('sshd-subset', 'runDetect'), procRate('sshd-subset', 'fail2ban')),
-    'vpc-flow: runDetect(sqlite) / floor': ratio(rate('vpc-flow', 'runDetect'), rate('vpc-flow', 'floor')),
-    'vpc-flow: runDetect(sqlite) / mawk (whole process)': ratio(procRate('vpc-flow', 'runDetect'), procRate('vpc-flow', 'mawk')),
-    'k8s-audit: runDetect(sqlite) / floor': ratio(rate('k8s-audit', 'runDetect'), rate('k8s-audit', 'floor')),
-    'k8s-audit: runDetect(sqlite) / jq (whole process)': ratio(procRate('k8s-audit', 'runDetect'), procRate('k8s-audit', 'jq')),
+    'sshd: runDetect(sqlite) / fail2ban-regex (whole process, same subset)': ratio(procRate('sshd-subset', 'runDetect (sqlite)'), procRate('sshd-subset', 'fail2ban')),
+    'vpc-flow: runDetect(sqlite) / floor': ratio(rate('vpc-flow', 'runDetect (sqlite)'), rate('vpc-flow', 'floor')),
+    'vpc-flow: runDetect(memory) / floor': ratio(rate('vpc-flow', 'runDetect (memory)'), rate('vpc-flow', 'floor')),
+    'vpc-flow: runDetect(sqlite) / mawk (whole process)': ratio(procRate('vpc-flow', 'runDetect (sqlite)'), procRate('vpc-flow', 'mawk')),
+    'k8s-audit: runDetect(sqlite) / floor': ratio(rate('k8s-audit', 'runDetect (sqlite)'), rate('k8s-audit', 'floor')),
+    'k8s-audit: runDetect(memory) / floor': ratio(rate('k8s-audit', 'runDetect (memory)'), rate('k8s-audit', 'floor')),
+    'k8s-audit: runDetect(sqlite) / jq (whole process)': ratio(procRate('k8s-audit', 'runDetect (sqlite)'), procRate('k8s-audit', 'jq')),
   };
 
   console.log('');

@@ -36,6 +36,9 @@ export interface Estate {
   stop: () => Promise<void>;
 }
 
+/** A Go server named only as such ("Golang net/http server") is identified correctly, if generically. */
+const GO_SERVER = (name: string): string => `${name}|golang`;
+
 const WEAK_SSHD = ['PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'KexAlgorithms +diffie-hellman-group14-sha1', 'Ciphers +aes128-cbc', 'MACs +hmac-md5'];
 const HARDENED_SSHD = [
   'PasswordAuthentication no',
@@ -96,8 +99,8 @@ export async function startEstate(opts: { docker: boolean }): Promise<Estate> {
       promReady = (async () => {
         const [admin, plain] = await Promise.all([startProm(true), startProm(false)]);
         endpoints.push(
-          { name: 'prometheus-admin', port: admin, what: 'Prometheus, --web.enable-admin-api', truths: ['prometheus-open', 'prometheus-admin-api'], product: 'prometheus' },
-          { name: 'prometheus', port: plain, what: 'Prometheus, defaults', truths: ['prometheus-open'], product: 'prometheus' },
+          { name: 'prometheus-admin', port: admin, what: 'Prometheus, --web.enable-admin-api', truths: ['prometheus-open', 'prometheus-admin-api'], product: GO_SERVER('prometheus') },
+          { name: 'prometheus', port: plain, what: 'Prometheus, defaults', truths: ['prometheus-open'], product: GO_SERVER('prometheus') },
         );
         return plain;
       })();
@@ -129,7 +132,7 @@ http {
           );
           running.push(await launch('nginx', ['-c', join(d, 'nginx.conf'), '-p', d], [tlsOpen, mtls]));
           endpoints.push(
-            { name: 'nginx-tls', port: tlsOpen, what: 'nginx TLS gateway in front of Prometheus, no client certificate', truths: ['prometheus-open'], product: 'nginx|prometheus' },
+            { name: 'nginx-tls', port: tlsOpen, what: 'nginx TLS gateway in front of Prometheus, no client certificate', truths: ['prometheus-open'], product: `nginx|${GO_SERVER('prometheus')}` },
             { name: 'nginx-mtls', port: mtls, what: 'nginx TLS gateway in front of Prometheus, ssl_verify_client on', truths: [], product: 'nginx' },
           );
         })(),
@@ -162,6 +165,8 @@ listen stats_guarded
   stats uri /haproxy?stats
   stats auth admin:correct-horse
   stats hide-version
+backend app
+  server app1 127.0.0.1:9 disabled
 `,
           );
           running.push(await launch('haproxy', ['-f', join(d, 'haproxy.cfg'), '-db'], [open, guarded]));
@@ -196,8 +201,8 @@ listen stats_guarded
           };
           const [open, secured] = await Promise.all([startEtcd('open', false), startEtcd('secured', true)]);
           endpoints.push(
-            { name: 'etcd-open', port: open, what: 'etcd, plain HTTP client URL, no auth', truths: ['etcd-open'], product: 'etcd' },
-            { name: 'etcd-mtls', port: secured, what: 'etcd, --client-cert-auth', truths: [], product: 'etcd' },
+            { name: 'etcd-open', port: open, what: 'etcd, plain HTTP client URL, no auth', truths: ['etcd-open'], product: GO_SERVER('etcd') },
+            { name: 'etcd-mtls', port: secured, what: 'etcd, --client-cert-auth', truths: [], product: GO_SERVER('etcd') },
           );
         })(),
       );
@@ -219,8 +224,8 @@ listen stats_guarded
           };
           const [plain, tls] = await Promise.all([startDocker('plain', false), startDocker('tls', true)]);
           endpoints.push(
-            { name: 'dockerd-tcp', port: plain, what: 'Docker Engine API on plain TCP', truths: ['docker-api-open'], product: 'docker' },
-            { name: 'dockerd-tls', port: tls, what: 'Docker Engine API, --tlsverify', truths: [], product: 'docker' },
+            { name: 'dockerd-tcp', port: plain, what: 'Docker Engine API on plain TCP', truths: ['docker-api-open'], product: GO_SERVER('docker') },
+            { name: 'dockerd-tls', port: tls, what: 'Docker Engine API, --tlsverify', truths: [], product: GO_SERVER('docker') },
           );
         })(),
       );

@@ -18,7 +18,7 @@ export function registerAudit(program: Command): void {
       .option('--strict', 'exit 2 when any input could not be read or parsed'),
     'audit',
   ).action(async (paths: string[], flags: AuditFlags) => {
-    const config = resolveConfig(flags);
+    const config = resolveConfig(flags, 'audit');
     const format = outputFormat(flags, 'audit');
     for (const p of paths) {
       if (p !== '-' && !existsSync(p)) throw new UsageError(`${p}: no such file or folder`);

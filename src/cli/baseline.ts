@@ -20,14 +20,14 @@ import { SqliteStateStore } from '../detect/state/sqlite.js';
 import { stateDbPath } from '../detect/state/index.js';
 import type { StateStore } from '../detect/state/types.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
-import { addDetectOptions, applyDetectFlags, checkInputs, type DetectFlags } from './detect.js';
-import { EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
+import { addDetectOptions, checkDetectFlags, checkInputs, type DetectFlags } from './detect.js';
+import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from './errors.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:
 ${BASELINE_KINDS.map((k) => `  ${k.detector}: ${k.syntax}`).join('\n')}
-  other detectors: the key exactly as "baseline list" shows it.`;
+"baseline list" shows keys in the same syntax.`;
 
 interface StoreFlags {
   config?: string;
@@ -95,16 +95,17 @@ function parseTime(name: string, v: string): number {
 }
 
 function registerLearn(program: Command): void {
-  storeOptions(
+  addCommonOptions(
     addDetectOptions(
       program
         .command('learn')
         .description('build baselines from historical logs: every event is learned, nothing alerts')
         .argument('<input...>', 'log files (- reads standard input)'),
     ),
+    'detect',
   ).action(async (inputs: string[], flags: DetectFlags) => {
-    const config = resolveConfig(flags);
-    applyDetectFlags(config, flags);
+    checkDetectFlags(flags);
+    const config = resolveConfig(flags, 'detect');
     checkInputs(inputs);
     const result = await runDetect(inputs, {
       config,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Finding } from '../model/finding.js';
 import { compareFindings } from '../model/finding.js';
-import { atLeast, isSeverity, type Severity } from '../model/severity.js';
+import { atLeast, type Severity } from '../model/severity.js';
 import { loadConfig } from '../config/load.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
@@ -11,6 +11,7 @@ import { parseFormat, render, type OutputFormat } from '../io/format/index.js';
 import type { Lens } from '../io/format/json.js';
 import { wantColour } from '../io/format/table.js';
 import { UsageError } from './errors.js';
+import { addConfigFlags, configOverrides } from './config-flags.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -24,30 +25,21 @@ export function packageVersion(): string {
 export interface CommonOptions {
   config?: string;
   format?: string;
-  failOn?: string;
-  stateDir?: string;
 }
 
 /** Options every lens shares; flags override the config file. */
 export function addCommonOptions(cmd: Command, lens: Lens): Command {
   const formats = lens === 'audit' ? 'table|json|jsonl|sarif|ocsf' : 'table|json|jsonl|ocsf';
-  return cmd
+  return addConfigFlags(cmd, lens)
     .option('-c, --config <file>', 'drawbridge.yaml (default: ./drawbridge.yaml when present)')
     .option('-f, --format <format>', `output format: ${formats} (default: table on a terminal, json otherwise)`)
-    .option('--fail-on <severity>', 'exit 1 when anything is at or above this severity (info|low|medium|high|critical)')
-    .option('--state-dir <dir>', 'where SQLite state lives (default: .drawbridge)');
+    .addHelpText('after', '\nEvery flag below --format overrides the drawbridge.yaml key of the same meaning.');
 }
 
-/** Config from --config, else ./drawbridge.yaml if present, else defaults; then flag overrides. */
-export function resolveConfig(opts: CommonOptions): DrawbridgeConfig {
+/** Config from --config, else ./drawbridge.yaml if present, else defaults; flags override keys before validation. */
+export function resolveConfig(opts: CommonOptions, lens: Lens = 'detect'): DrawbridgeConfig {
   const file = opts.config ?? (existsSync('drawbridge.yaml') ? 'drawbridge.yaml' : undefined);
-  const config = loadConfig(file);
-  if (opts.failOn !== undefined) {
-    if (!isSeverity(opts.failOn)) throw new UsageError(`--fail-on: unknown severity "${opts.failOn}" (info|low|medium|high|critical)`);
-    config.failOn = opts.failOn;
-  }
-  if (opts.stateDir !== undefined) config.stateDir = opts.stateDir;
-  return config;
+  return loadConfig(file, configOverrides(opts as Record<string, unknown>, lens));
 }
 
 export function outputFormat(opts: CommonOptions, lens: Lens): OutputFormat {

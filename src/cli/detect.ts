@@ -2,43 +2,25 @@ import { accessSync, constants, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DetectResult } from '../detect/engine.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
-import type { DrawbridgeConfig } from '../config/schema.js';
-import { RangeSet } from '../intel/ranges.js';
-import { addCommonOptions, emit, flagDuration, flagInt, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
   fields?: string;
-  learningPeriod?: string;
-  allow?: string[];
-  orgAsn?: string[];
 }
 
 /** Flags that tune detection, shared by `detect` and `learn`. */
 export function addDetectOptions(cmd: Command): Command {
   return cmd
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
-    .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
-    .option('--learning-period <duration>', 'event time during which baselines learn and nothing alerts, e.g. 7d')
-    .option('--allow <cidr...>', "the organisation's own source ranges (VPN, office): never alerted")
-    .option('--org-asn <asn...>', "the organisation's autonomous systems");
+    .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"');
 }
 
-export function applyDetectFlags(config: DrawbridgeConfig, flags: DetectFlags): void {
+export function checkDetectFlags(flags: DetectFlags): void {
   if (flags.inputFormat !== undefined && !decoderById(flags.inputFormat)) {
     throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`);
   }
-  if (flags.learningPeriod !== undefined) config.detect.learningPeriod = flagDuration('--learning-period', flags.learningPeriod);
-  if (flags.allow) {
-    try {
-      new RangeSet(flags.allow);
-    } catch {
-      throw new UsageError(`--allow: expected IP ranges such as 198.51.100.0/24 (got ${flags.allow.join(' ')})`);
-    }
-    config.organisation.allowedRanges = [...config.organisation.allowedRanges, ...flags.allow];
-  }
-  if (flags.orgAsn) config.organisation.asns = [...config.organisation.asns, ...flags.orgAsn.map((a) => flagInt('--org-asn', a.replace(/^AS/i, '')))];
 }
 
 /** Every input must be a readable file (or - for stdin) before anything is read. */
@@ -76,8 +58,8 @@ export function registerDetect(program: Command): void {
     ),
     'detect',
   ).action(async (inputs: string[], flags: DetectFlags) => {
-    const config = resolveConfig(flags);
-    applyDetectFlags(config, flags);
+    checkDetectFlags(flags);
+    const config = resolveConfig(flags, 'detect');
     const format = outputFormat(flags, 'detect');
     checkInputs(inputs);
     const { runDetect } = await import('../detect/engine.js');

@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
 import { parsePortList, ScopeError } from '../probe/scope.js';
-import { addCommonOptions, emit, flagDuration, flagInt, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
 interface ProbeFlags extends CommonOptions {
   ports?: string;
   exclude?: string[];
-  timeout?: string;
-  concurrency?: string;
-  rate?: string;
-  maxAddresses?: string;
   tryDefaultCredentials?: boolean;
   verbose?: boolean;
   history?: boolean;
@@ -30,20 +26,12 @@ export function registerProbe(program: Command): void {
       .argument('<target...>', 'host, host:port, [v6]:port or CIDR range, by IP literal or name')
       .option('-p, --ports <list>', 'ports for targets without one, e.g. 22,2200-2210 (default: the catalogue of management ports)')
       .option('--exclude <target...>', 'addresses or ranges never to touch')
-      .option('--timeout <duration>', 'per connection and read, e.g. 3s')
-      .option('--concurrency <n>', 'endpoints probed at once')
-      .option('--rate <n>', 'new connections per second')
-      .option('--max-addresses <n>', 'raise the ceiling on addresses one run may touch')
       .option('--try-default-credentials', 'try the vendor default credentials listed in the catalogue (each attempt logged)')
       .option('-v, --verbose', 'log each authentication question asked and why ports were not identified')
       .option('--no-history', 'do not record this run in <state-dir>/probe.db nor compare it with the last run over the same scope'),
     'probe',
   ).action(async (targets: string[], flags: ProbeFlags) => {
-    const config = resolveConfig(flags);
-    if (flags.timeout !== undefined) config.probe.timeout = flagDuration('--timeout', flags.timeout);
-    if (flags.concurrency !== undefined) config.probe.concurrency = flagInt('--concurrency', flags.concurrency, 1);
-    if (flags.rate !== undefined) config.probe.rate = flagInt('--rate', flags.rate, 1);
-    if (flags.maxAddresses !== undefined) config.probe.maxAddresses = flagInt('--max-addresses', flags.maxAddresses, 1);
+    const config = resolveConfig(flags, 'probe');
     const format = outputFormat(flags, 'probe');
     let ports: number[] | undefined;
     try {
@@ -52,7 +40,7 @@ export function registerProbe(program: Command): void {
       throw new UsageError(`--ports: ${(e as Error).message}`);
     }
     const log = (m: string): void => void process.stderr.write(`drawbridge: ${m}\n`);
-    const { runProbe } = await import('../probe/scheduler.js');
+    const { runProbe, catalogPorts } = await import('../probe/scheduler.js');
     let result;
     try {
       result = await runProbe(targets, {
@@ -75,6 +63,7 @@ export function registerProbe(program: Command): void {
     }
     let changes;
     if (flags.history !== false) {
+      const { formatChanges, recordProbeRun } = await import('../probe/history.js');
       const h = recordProbeRun(config.stateDir, { targets, ports: ports ?? catalogPorts(config), exclude: flags.exclude }, result.observations);
       if ('error' in h) process.stderr.write(`drawbridge: ${h.error}\n`);
       else {

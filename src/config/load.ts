@@ -8,8 +8,30 @@ export function defaultConfig(): DrawbridgeConfig {
   return ConfigSchema.parse({});
 }
 
-/** Parse drawbridge.yaml text; every problem names the key and its line. */
-export function parseConfig(text: string, file: string): DrawbridgeConfig {
+/** A command-line flag that sets (or, with `append`, extends) one config key before validation. */
+export interface ConfigOverride {
+  flag: string;
+  path: readonly string[];
+  value: unknown;
+  append?: boolean;
+}
+
+function applyOverrides(raw: Record<string, unknown>, overrides: readonly ConfigOverride[]): void {
+  for (const o of overrides) {
+    let node: Record<string, unknown> = raw;
+    for (const key of o.path.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    const last = o.path[o.path.length - 1]!;
+    const current = node[last];
+    node[last] = o.append && Array.isArray(current) && Array.isArray(o.value) ? [...(current as unknown[]), ...o.value] : o.value;
+  }
+}
+
+/** Parse drawbridge.yaml text plus flag overrides; every problem names the key and its line, or the flag. */
+export function parseConfig(text: string, file: string, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -17,11 +39,15 @@ export function parseConfig(text: string, file: string): DrawbridgeConfig {
     const { line } = lc.linePos(e.pos[0]);
     throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const js: unknown = doc.toJS() ?? {};
+  const raw = (typeof js === 'object' && js !== null && !Array.isArray(js) ? js : { '(root)': js }) as Record<string, unknown>;
+  applyOverrides(raw, overrides);
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const messages = result.error.issues.map((issue: z.core.$ZodIssue) => {
     const path = issue.path.map(String);
+    const byFlag = overrides.find((o) => o.path.every((k, i) => path[i] === k));
+    if (byFlag) return `${byFlag.flag}: ${issue.message}`;
     // Point at the deepest node that exists in the document.
     let line = 1;
     // An unknown key: point at the key itself rather than its parent.
@@ -43,13 +69,13 @@ export function parseConfig(text: string, file: string): DrawbridgeConfig {
   throw new UsageError(messages.join('\n'));
 }
 
-export function loadConfig(file: string | undefined): DrawbridgeConfig {
-  if (!file) return defaultConfig();
+export function loadConfig(file: string | undefined, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {
+  if (!file) return parseConfig('', '(defaults)', overrides);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, overrides);
 }

@@ -5,6 +5,10 @@
  *
  * Users name entries with a per-detector key syntax (KEY_SYNTAX); stored keys join the two halves with
  * NUL, which the user writes as "=".
+ *
+ * Only the namespaces in BASELINE_KINDS are baselines: detectors also keep registers, marks and counters
+ * in the store (and the engine its own bookkeeping), which these commands must never list or age out.
+ * A detector whose `seen` set is a baseline adds an entry there.
  */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -19,9 +23,6 @@ import type { BaselineEntry, StateStore } from './state/types.js';
  * expired (time - last is negative), and `forget --older-than` never drops it.
  */
 export const APPROVED_LAST = 8_640_000_000_000_000;
-
-/** Namespaces the engine keeps for itself (not baselines: never listed, exported or forgotten). */
-const INTERNAL_NS = /^engine\./;
 
 /** A wider range than this many detector-sized ranges is refused by `approve`. */
 export const MAX_EXPANDED_RANGES = 4096;
@@ -123,7 +124,7 @@ function networks(range: string, v4: number, v6: number, text: string): string[]
   return out;
 }
 
-/** The detectors whose baselines have a key syntax. Other namespaces are handled by their listed keys. */
+/** The baselines, one per detector that keeps one, with the key syntax users type. */
 export const BASELINE_KINDS: readonly BaselineKind[] = [
   {
     detector: 'unseen-credential',
@@ -143,23 +144,22 @@ export const BASELINE_KINDS: readonly BaselineKind[] = [
   },
 ];
 
-/** Which namespace a --detector value names: a detector id, or a namespace as `baseline list` shows it. */
+/** The baseline a --detector value names. */
 export interface BaselineTarget {
   detector: string;
   ns: string;
-  kind?: BaselineKind;
+  kind: BaselineKind;
 }
 
 export function detectorOf(ns: string): string {
   return BASELINE_KINDS.find((k) => k.ns === ns)?.detector ?? ns;
 }
 
+/** A detector id (or its namespace, as exports name it). */
 export function resolveDetector(id: string): BaselineTarget {
   const kind = BASELINE_KINDS.find((k) => k.detector === id || k.ns === id);
-  if (kind) return { detector: kind.detector, ns: kind.ns, kind };
-  if (INTERNAL_NS.test(id) || id === '') throw new BaselineKeyError(`"${id}" is not a baseline`);
-  // A detector this module has no syntax for: its namespace, keys as listed.
-  return { detector: id, ns: id };
+  if (!kind) throw new BaselineKeyError(`"${id}" keeps no baseline (baselines: ${BASELINE_KINDS.map((k) => k.detector).join(', ')})`);
+  return { detector: kind.detector, ns: kind.ns, kind };
 }
 
 /** How a stored key is shown and typed: the NUL between its halves becomes "=". */
@@ -167,10 +167,9 @@ export function displayKey(key: string): string {
   return key.replace(SEP, '=');
 }
 
-/** Stored keys for a user key; the fallback for other namespaces is the listed form. */
+/** Stored keys for a user key. */
 export function storedKeys(target: BaselineTarget, text: string, config: DrawbridgeConfig): string[] {
-  if (target.kind) return target.kind.parse(text, config);
-  return [text.replace('=', SEP)];
+  return target.kind.parse(text, config);
 }
 
 export interface BaselineRow {
@@ -185,14 +184,16 @@ export interface BaselineRow {
 }
 
 export function isBaselineNs(ns: string): boolean {
-  return !INTERNAL_NS.test(ns);
+  return BASELINE_KINDS.some((k) => k.ns === ns);
+}
+
+/** Every baseline entry, or one namespace's, in BASELINE_KINDS order then key order. */
+function baselineEntries(store: StateStore, ns?: string): BaselineEntry[] {
+  return BASELINE_KINDS.filter((k) => ns === undefined || k.ns === ns).flatMap((k) => store.entries(k.ns));
 }
 
 export function listBaseline(store: StateStore, ns?: string): BaselineRow[] {
-  return store
-    .entries(ns)
-    .filter((e) => isBaselineNs(e.ns))
-    .map((e) => {
+  return baselineEntries(store, ns).map((e) => {
       const approved = e.last >= APPROVED_LAST;
       return { detector: detectorOf(e.ns), ns: e.ns, key: displayKey(e.key), first: e.first, ...(approved ? {} : { last: e.last }), approved };
     });
@@ -243,8 +244,8 @@ export function forgetKeys(store: StateStore, target: BaselineTarget, texts: rea
 export function forgetOlderThan(store: StateStore, cutoff: number, ns?: string): BaselineEntry[] {
   const gone: BaselineEntry[] = [];
   store.transaction(() => {
-    for (const e of store.entries(ns)) {
-      if (!isBaselineNs(e.ns) || e.last >= cutoff) continue;
+    for (const e of baselineEntries(store, ns)) {
+      if (e.last >= cutoff) continue;
       if (store.forget(e.ns, e.key)) gone.push(e);
     }
   });
@@ -265,7 +266,7 @@ const HeaderSchema = z.strictObject({
 const EntrySchema = z
   .strictObject({
     detector: z.string(),
-    ns: z.string().min(1).refine(isBaselineNs, 'engine namespaces are not baselines'),
+    ns: z.string().refine(isBaselineNs, `not a baseline (baselines: ${BASELINE_KINDS.map((k) => k.ns).join(', ')})`),
     key: z.string().min(1),
     first: iso,
     last: iso.optional(),
@@ -280,8 +281,7 @@ export type ExportedEntry = z.infer<typeof EntrySchema>;
 /** The baseline as JSON lines: a header naming format and version, then one entry a line. */
 export function exportBaseline(store: StateStore, now: number, ns?: string): string {
   const lines = [JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date(now).toISOString() })];
-  for (const e of store.entries(ns)) {
-    if (!isBaselineNs(e.ns)) continue;
+  for (const e of baselineEntries(store, ns)) {
     const approved = e.last >= APPROVED_LAST;
     const row: ExportedEntry = {
       detector: detectorOf(e.ns),

@@ -170,7 +170,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
   const rejected: RejectedRecord[] = [];
   const alerts: Alert[] = [];
-  let incidents: Incident[] = [];
+  let incidents: Incident[];
   const reorder = new ReorderBuffer<Pending>();
   let seq = 0;
   let batch = 0;
@@ -198,7 +198,11 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
       for (const d of detectors) {
         const raised = d.handle(ev, store, ctx);
         if (opts.learnOnly) continue;
-        for (const a of raised) if (store.recordAlert(a)) alerts.push(a);
+        for (const a of raised) {
+          // Linked before it is kept: the incident id is part of the alert as stored and emitted.
+          linkIncident(a, store, env);
+          if (store.recordAlert(a)) alerts.push(a);
+        }
       }
       p.record.pending--;
     };

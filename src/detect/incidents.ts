@@ -120,7 +120,7 @@ export interface Incident {
   end: string;
   /** Source addresses named by the alerts. */
   sources: string[];
-  /** Users named by the alerts. */
+  /** Users the credential and creation steps name. */
   users: string[];
   subTechniques: SubTechnique[];
   /** Alerts in time order (then chain order). */
@@ -162,7 +162,9 @@ export function buildIncidents(alerts: readonly Alert[]): Incident[] {
     if (full) severity = bump(severity, 1);
     const stages = STAGE_ORDER.filter((s) => steps.some((x) => x.stage === s));
     const sources = [...new Set(list.map((a) => text(a.evidence.src)).filter((s): s is string => s !== undefined))].sort();
-    const users = [...new Set(list.map((a) => text(a.evidence.user)).filter((s): s is string => s !== undefined))].sort();
+    // Users the intruder acted as: named by credential and later steps (a connection names only what was tried).
+    const acting = list.filter((a) => RANK[stageOf(a)] >= RANK.credential);
+    const users = [...new Set(acting.map((a) => text(a.evidence.user)).filter((s): s is string => s !== undefined))].sort();
     out.push({
       id,
       severity,

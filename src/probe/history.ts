@@ -162,7 +162,7 @@ export class ProbeHistory {
   lastRun(scope: string): { run: number; time: string; states: EndpointState[] } | undefined {
     const run = this.db.prepare<[string], { id: number; time: string }>('SELECT id, time FROM runs WHERE scope = ? ORDER BY id DESC LIMIT 1').get(scope);
     if (!run) return undefined;
-    const rows = this.db.prepare<[number], EndpointRow>('SELECT key, host, port, service, product, version, auth, outcome, findings FROM endpoints WHERE run = ?').all(run.id);
+    const rows = this.db.prepare<[number], EndpointRow>('SELECT key, host, port, service, product, version, auth, outcome, findings FROM endpoints WHERE run = ? ORDER BY key').all(run.id);
     return { run: run.id, time: run.time, states: rows.map((r) => this.fromRow(run.id, r)) };
   }
 

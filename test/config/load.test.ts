@@ -45,3 +45,19 @@ describe('durations', () => {
 
   it.each(['', 'x', '5 minutes', '5m junk', '-3s'])('rejects %j', (input) => expect(parseDuration(input)).toBeUndefined());
 });
+
+describe('flag overrides', () => {
+  it('set keys before validation and errors name the flag', async () => {
+    const { configOverrides } = await import('../../src/cli/config-flags.js');
+    const o = configOverrides({ learningPeriod: '3d', allow: ['198.51.100.0/24'], orgAsn: ['AS64500'], managementPort: ['ssh=2200'] }, 'detect');
+    const c = parseConfig('organisation:\n  allowedRanges: [203.0.113.0/24]\n', 'd.yaml', o);
+    expect(c.detect.learningPeriod).toBe(3 * 86_400_000);
+    expect(c.organisation.allowedRanges).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+    expect(c.organisation.asns).toEqual([64500]);
+    expect(c.managementPorts).toEqual({ ssh: [2200] });
+    expect(() => parseConfig('', 'd.yaml', configOverrides({ learningPeriod: 'soon' }, 'detect'))).toThrow(/^--learning-period: expected a duration/);
+    expect(() => configOverrides({ rate: 'fast' }, 'probe')).toThrow(/--rate: expected a number/);
+    // Flags of another lens are not read.
+    expect(configOverrides({ rate: '5' }, 'audit')).toEqual([]);
+  });
+});

@@ -165,10 +165,21 @@ describe('key syntax', () => {
     }
   });
 
-  it('engine namespaces are not baselines; unknown detectors use their listed keys', () => {
+  it('only detectors that keep a baseline are named, by id or namespace', () => {
+    expect(resolveDetector('ds0029.range').detector).toBe('new-source-range');
     expect(() => resolveDetector('engine.first-event')).toThrow(BaselineKeyError);
-    const other = resolveDetector('ds0015.creator');
-    expect(storedKeys(other, 'alice=pods', cfg)).toEqual(['alice\u0000pods']);
+    expect(() => resolveDetector('incident.link')).toThrow('keeps no baseline (baselines: unseen-credential, new-source-range)');
+  });
+
+  it('registers, marks and engine state kept in the same store are not listed as baselines', () => {
+    const s = new SqliteStateStore(':memory:');
+    s.seen('incident.link', 'user:alice\u0000hi', 5);
+    s.seen('engine.first-event', 'time', 5);
+    s.seen('ds0029.range', 'h:22\u00001.2.3.0/24', 5);
+    expect(listBaseline(s).map((r) => r.key)).toEqual(['h:22=1.2.3.0/24']);
+    expect(forgetOlderThan(s, 100).map((e) => e.ns)).toEqual(['ds0029.range']);
+    expect(s.peek('incident.link', 'user:alice\u0000hi')).toBeDefined();
+    s.close();
   });
 
   it('never throws anything but a BaselineKeyError, whatever the text', () => {

@@ -14,6 +14,7 @@ import { ingressExposureHits, serviceExposureHits } from './exposure.js';
 import { collectObjects, type K8sObject } from './objects.js';
 import { rbacHits } from './rbac.js';
 import { dashboardHits, runtimeSocketHits } from './workloads.js';
+import { vulnerableImageHits } from './vulnerable-images.js';
 
 export interface KubernetesAuditOptions {
   advisories?: AdvisoryLookup;
@@ -23,9 +24,10 @@ export interface KubernetesAuditOptions {
 export function auditKubernetesManifest(file: string, text: string, options: KubernetesAuditOptions = {}): AuditResult {
   const parsed = parseYamlDocuments(file, text);
   const { objects, problems } = collectObjects(file, parsed.documents);
+  const advisories = options.advisories ?? shippedAdvisoryLookup;
   const findings = [
-    ...hitsToFindings('kubernetes', kubernetesHits(objects), file),
-    ...hitsToFindings('gateways', gatewayManifestHits(objects, options.advisories ?? shippedAdvisoryLookup), file),
+    ...hitsToFindings('kubernetes', [...kubernetesHits(objects), ...vulnerableImageHits(objects, advisories)], file),
+    ...hitsToFindings('gateways', gatewayManifestHits(objects, advisories), file),
   ];
   return { findings: dedupe(findings), problems: [...parsed.problems, ...problems] };
 }

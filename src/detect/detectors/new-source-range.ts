@@ -33,6 +33,7 @@ import { readId, readNumber, writeId, writeNumber } from './registers.js';
 import type { DetectEnv, Detector, EventContext } from './types.js';
 import { apiSubTechnique, isAuthenticatedRequest, isWrite } from './workloads.js';
 
+const RULE = 'new-source-range';
 export const NEW_SOURCE_RANGE_NS = 'ds0029.range';
 /** Marks (TTL followWindow) per source range: a write / a login was seen from it. */
 export const FOLLOW_WRITE_NS = 'ds0029.follow-write';
@@ -40,7 +41,6 @@ export const FOLLOW_LOGIN_NS = 'ds0029.follow-login';
 /** Mark + registers per source range: the last connection alert, open for escalation. */
 const ALERTED_NS = 'ds0029.alerted';
 const ESCALATED_NS = 'ds0029.escalated';
-export const ESCALATION_RULE = 'new-source-range-write';
 const SUB_TECHNIQUE_IDS = Object.keys(SUB_TECHNIQUES) as SubTechnique[];
 
 interface Connection {
@@ -81,30 +81,52 @@ export function connectionSeverity(f: { login: boolean; write: boolean; foreign:
   return s;
 }
 
-/** Logins and writes leave marks; a write after an alerted connection escalates it. */
-function follow(ev: DrawbridgeEvent, state: StateView, ctx: EventContext, range: string): Alert[] {
+export const ESCALATION_RULES = { login: 'new-source-range-login', write: 'new-source-range-write' } as const;
+
+function requestTarget(ev: DrawbridgeEvent): string {
+  if (ev.kind === 'auth') return `${authHost(ev)}:${ev.dstPort ?? SSH_DEFAULT_PORT}`;
+  if (ev.kind === 'api') return ev.dst !== undefined ? `${ev.dst}${ev.dstPort !== undefined ? `:${ev.dstPort}` : ''}` : (ev.observer ?? ev.host ?? ev.service);
+  return `${ev.dst}:${ev.dstPort}`;
+}
+
+function describe(ev: DrawbridgeEvent): string {
+  if (ev.kind === 'auth') return ev.user !== '' ? `login as ${ev.user}, ${ev.method}` : 'login';
+  if (ev.kind !== 'api') return 'connection';
+  const what = ev.service === 'kubernetes' ? `${ev.resource}${ev.subresource ? `/${ev.subresource}` : ''}` : ev.resource;
+  const who = ev.actor !== '' && ev.actor !== '-' ? ` as ${ev.actor}` : '';
+  return `${ev.method ?? ev.verb} ${what}${who}`;
+}
+
+/**
+ * Logins and writes leave marks; one after an alerted connection escalates that alert — once for a
+ * login, once for a write (a login after a write adds nothing).
+ */
+function follow(ev: DrawbridgeEvent, state: StateView, ctx: EventContext, range: string, escalate: boolean): Alert[] {
   const { env } = ctx;
   const ttl = env.config.detect.followWindow;
-  if (isAuthenticatedRequest(ev)) state.mark(FOLLOW_LOGIN_NS, range, ev.time, ttl);
-  if (!isWrite(ev)) return [];
-  state.mark(FOLLOW_WRITE_NS, range, ev.time, ttl);
-  if (ctx.learning || !state.marked(ALERTED_NS, range, ev.time)) return [];
+  const login = isAuthenticatedRequest(ev);
+  const write = isWrite(ev);
+  if (login) state.mark(FOLLOW_LOGIN_NS, range, ev.time, ttl);
+  if (write) state.mark(FOLLOW_WRITE_NS, range, ev.time, ttl);
+  if (!(login || write) || !escalate || ctx.learning || !state.marked(ALERTED_NS, range, ev.time)) return [];
   const first = readId(state, ALERTED_NS, range, 'DRA');
-  if (first === undefined || state.marked(ESCALATED_NS, first, ev.time)) return [];
-  state.mark(ESCALATED_NS, first, ev.time, ttl);
+  if (first === undefined || state.marked(ESCALATED_NS, `${first}\u0000write`, ev.time)) return [];
+  const kind = write ? 'write' : 'login';
+  if (state.marked(ESCALATED_NS, `${first}\u0000${kind}`, ev.time)) return [];
+  state.mark(ESCALATED_NS, `${first}\u0000${kind}`, ev.time, ttl);
   const origin = sourceOrigin(ev.src, env);
-  const login = state.marked(FOLLOW_LOGIN_NS, range, ev.time);
-  const severity = connectionSeverity({ login, write: true, foreign: origin.foreign, internal: origin.internal });
-  const sub = SUB_TECHNIQUE_IDS[readNumber(state, ALERTED_NS, `${range}\u0000sub`) ?? -1] ?? apiSubTechnique(ev);
-  const target = ev.dst !== undefined ? `${ev.dst}${ev.dstPort !== undefined ? `:${ev.dstPort}` : ''}` : (ev.observer ?? ev.host ?? ev.service);
-  const request = `${ev.method ?? ev.verb} ${ev.service === 'kubernetes' ? `${ev.resource}${ev.subresource ? `/${ev.subresource}` : ''}` : ev.resource}`;
+  const loginSeen = login || state.marked(FOLLOW_LOGIN_NS, range, ev.time);
+  const severity = connectionSeverity({ login: loginSeen, write, foreign: origin.foreign, internal: origin.internal });
+  const sub = SUB_TECHNIQUE_IDS[readNumber(state, ALERTED_NS, `${range}\u0000sub`) ?? -1] ?? (ev.kind === 'api' ? apiSubTechnique(ev) : ev.kind === 'auth' ? authSubTechnique(ev) : 'ssh-access');
+  const target = requestTarget(ev);
+  const minutes = Math.max(1, Math.round(ttl / 60_000));
   return [
     makeAlert({
-      rule: ESCALATION_RULE,
+      rule: ESCALATION_RULES[kind],
       subTechnique: sub,
       control: 'DS0029',
       severity,
-      title: `Write (${request}) to ${target} from ${range}, within ${Math.round(ttl / 60_000)} min of a first connection from that range (escalates ${first})`,
+      title: `${write ? 'Write' : 'Successful login'} (${describe(ev)}) to ${target} from ${range}, within ${minutes} min of a first connection from that range (escalates ${first})`,
       asset: target,
       location: logLocation(ev),
       time: new Date(ev.time).toISOString(),
@@ -113,14 +135,16 @@ function follow(ev: DrawbridgeEvent, state: StateView, ctx: EventContext, range:
         firstAlert: first,
         src: ev.src,
         range,
-        service: ev.service,
-        method: ev.method,
-        verb: ev.verb,
-        resource: ev.resource,
-        name: ev.name,
-        actor: ev.actor && ev.actor !== '-' ? ev.actor : undefined,
-        status: ev.status,
-        login,
+        service: ev.kind === 'flow' ? undefined : ev.service,
+        user: ev.kind === 'auth' ? ev.user : undefined,
+        actor: ev.kind === 'api' && ev.actor !== '' && ev.actor !== '-' ? ev.actor : undefined,
+        method: ev.kind === 'api' ? ev.method : ev.kind === 'auth' ? ev.method : undefined,
+        verb: ev.kind === 'api' ? ev.verb : undefined,
+        resource: ev.kind === 'api' ? ev.resource : undefined,
+        name: ev.kind === 'api' ? ev.name : undefined,
+        status: ev.kind === 'api' ? ev.status : undefined,
+        login: loginSeen,
+        write,
         internalSource: origin.internal,
         foreignSource: origin.foreign,
         asn: origin.asn?.asn,
@@ -129,81 +153,88 @@ function follow(ev: DrawbridgeEvent, state: StateView, ctx: EventContext, range:
         raw: ctx.raw,
       }),
       explanation:
-        'A source range that had just connected to a management service for the first time went on to change something through it. ' +
-        'Scanners connect and leave; an intruder using an exposed interface or a stolen credential writes — creates routes, plugins, ' +
-        'containers or pods — within minutes.',
+        'A source range that had just connected to a management service for the first time went on to ' +
+        (write
+          ? 'change something through it. Scanners connect and leave; an intruder using an exposed interface or a stolen credential writes — creates routes, plugins, containers or pods — within minutes.'
+          : 'log in successfully. Scanners connect, fail and leave; a login that follows means a working credential (guessed, stolen or planted) in the hands of whoever holds that range.'),
       remediation:
-        `Review what ${range} changed (the request above and those around it) and undo what is not yours. Restrict the management ` +
-        'interface to VPN or allow-listed ranges (M1037) and require authentication on it.',
+        `Review what ${range} did (the record above and those around it) and undo what is not yours; if the ${write ? 'change' : 'login'} is not ` +
+        `expected, revoke the credential used. Restrict the management interface to VPN or allow-listed ranges (M1037) and require authentication on it.`,
     }),
   ];
 }
 
+/** A connection event from a range never seen for its target → the alert (and open it for escalation). */
+function connectionAlert(ev: DrawbridgeEvent, state: StateView, ctx: EventContext): Alert[] {
+  const { env } = ctx;
+  const c = connectionOf(ev, env);
+  if (!c) return [];
+  const range = rangeOf(c.src, env);
+  if (!range) return [];
+  const target = `${c.host}:${c.port}`;
+  const isNew = state.seen(NEW_SOURCE_RANGE_NS, `${target}\u0000${range}`, ev.time, env.config.detect.baselineExpiry);
+  if (!isNew || ctx.learning) return [];
+  const origin = sourceOrigin(c.src, env);
+  const loginSeen = c.login || state.marked(FOLLOW_LOGIN_NS, range, ev.time);
+  const writeSeen = state.marked(FOLLOW_WRITE_NS, range, ev.time);
+  const severity = connectionSeverity({ login: loginSeen, write: writeSeen, foreign: origin.foreign, internal: origin.internal });
+  const alert = makeAlert({
+    rule: RULE,
+    subTechnique: c.subTechnique,
+    control: 'DS0029',
+    severity,
+    title: `${c.login ? `Login as ${c.user ?? '?'}` : 'Connection'} to ${target} (${c.service}) from ${range}, a range never seen for it${writeSeen ? ', with writes from that range' : ''}`,
+    asset: target,
+    location: logLocation(ev),
+    time: new Date(ev.time).toISOString(),
+    key: range,
+    evidence: evidence({
+      host: c.host,
+      port: c.port,
+      service: c.service,
+      src: c.src,
+      range,
+      login: c.login,
+      loginFromRange: loginSeen,
+      writeFromRange: writeSeen,
+      user: c.user,
+      internalSource: origin.internal,
+      foreignSource: origin.foreign,
+      asn: origin.asn?.asn,
+      asOrg: origin.asn?.org,
+      line: ev.ref.line,
+      raw: ctx.raw,
+    }),
+    explanation:
+      'A management service accepted a connection from a network it has not been reached from before (within the baseline). ' +
+      'Attackers using stolen credentials or exposed interfaces arrive from new ranges; administrators usually come from a few known ones. ' +
+      'A connection alone is usually an Internet scanner (low); a login or a write from the same range within minutes raises it.',
+    remediation:
+      `Check who connected from ${range}. If the range is legitimate, add it to organisation.allowedRanges in drawbridge.yaml; ` +
+      `otherwise restrict ${c.service} on port ${c.port} to VPN or allow-listed ranges (security group / firewall), as M1037 asks.`,
+  });
+  // A write still to come escalates this alert (unless one was seen already).
+  if (!writeSeen) {
+    const ttl = env.config.detect.followWindow;
+    state.mark(ALERTED_NS, range, ev.time, ttl);
+    writeId(state, ALERTED_NS, range, alert.id);
+    writeNumber(state, ALERTED_NS, `${range}\u0000sub`, SUB_TECHNIQUE_IDS.indexOf(c.subTechnique));
+    // It already says "login": only a write can still add to it.
+    if (loginSeen) state.mark(ESCALATED_NS, `${alert.id}\u0000login`, ev.time, ttl);
+  }
+  return [alert];
+}
+
 export const newSourceRange: Detector = {
-  id: 'new-source-range',
+  id: RULE,
   control: 'DS0029',
   description: 'Inbound connection to a management port from a source range never seen for that host and port',
   handle(ev, state, ctx): Alert[] {
-    const { env } = ctx;
-    const out: Alert[] = [];
-    if (ev.kind === 'api' || (ev.kind === 'auth' && ev.success)) {
-      const range = rangeOf(ev.src, env);
-      if (range) out.push(...follow(ev, state, ctx, range));
-    }
-    const c = connectionOf(ev, env);
-    if (!c) return out;
-    const range = rangeOf(c.src, env);
-    if (!range) return out;
-    const target = `${c.host}:${c.port}`;
-    const isNew = state.seen(NEW_SOURCE_RANGE_NS, `${target}\u0000${range}`, ev.time, env.config.detect.baselineExpiry);
-    if (!isNew || ctx.learning) return out;
-    const origin = sourceOrigin(c.src, env);
-    const loginSeen = c.login || state.marked(FOLLOW_LOGIN_NS, range, ev.time);
-    const writeSeen = state.marked(FOLLOW_WRITE_NS, range, ev.time);
-    const severity = connectionSeverity({ login: loginSeen, write: writeSeen, foreign: origin.foreign, internal: origin.internal });
-    const alert = makeAlert({
-      rule: this.id,
-      subTechnique: c.subTechnique,
-      control: this.control,
-      severity,
-      title: `${c.login ? `Login as ${c.user ?? '?'}` : 'Connection'} to ${target} (${c.service}) from ${range}, a range never seen for it${writeSeen ? ', with writes from that range' : ''}`,
-      asset: target,
-      location: logLocation(ev),
-      time: new Date(ev.time).toISOString(),
-      key: range,
-      evidence: evidence({
-        host: c.host,
-        port: c.port,
-        service: c.service,
-        src: c.src,
-        range,
-        login: c.login,
-        loginFromRange: loginSeen,
-        writeFromRange: writeSeen,
-        user: c.user,
-        internalSource: origin.internal,
-        foreignSource: origin.foreign,
-        asn: origin.asn?.asn,
-        asOrg: origin.asn?.org,
-        line: ev.ref.line,
-        raw: ctx.raw,
-      }),
-      explanation:
-        'A management service accepted a connection from a network it has not been reached from before (within the baseline). ' +
-        'Attackers using stolen credentials or exposed interfaces arrive from new ranges; administrators usually come from a few known ones. ' +
-        'A connection alone is usually an Internet scanner (low); a login or a write from the same range within minutes raises it.',
-      remediation:
-        `Check who connected from ${range}. If the range is legitimate, add it to organisation.allowedRanges in drawbridge.yaml; ` +
-        `otherwise restrict ${c.service} on port ${c.port} to VPN or allow-listed ranges (security group / firewall), as M1037 asks.`,
-    });
-    // A write still to come escalates this alert (unless one was seen already).
-    if (!writeSeen) {
-      const ttl = env.config.detect.followWindow;
-      state.mark(ALERTED_NS, range, ev.time, ttl);
-      writeId(state, ALERTED_NS, range, alert.id);
-      writeNumber(state, ALERTED_NS, `${range}\u0000sub`, SUB_TECHNIQUE_IDS.indexOf(c.subTechnique));
-    }
-    out.push(alert);
-    return out;
+    const raised = connectionAlert(ev, state, ctx);
+    if (ev.kind !== 'api' && !(ev.kind === 'auth' && ev.success)) return raised;
+    const range = rangeOf(ev.src, ctx.env);
+    // A record that raised its own new-range alert says everything the escalation would.
+    return range ? [...raised, ...follow(ev, state, ctx, range, raised.length === 0)] : raised;
   },
 };
+

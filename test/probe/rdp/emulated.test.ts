@@ -95,3 +95,12 @@ describe('RDP fingerprinter against emulated servers', () => {
     expect(seen[0]).toHaveLength(1);
   });
 });
+
+describe('registry', () => {
+  it('sends RDP and VNC ports to their fingerprinters, and tries both on unknown ports (listeners first)', async () => {
+    const { selectFingerprinters } = await import('../../../src/probe/registry.js');
+    expect(selectFingerprinters(3389).map((f) => f.id)).toEqual(['rdp']);
+    expect(selectFingerprinters(5901).map((f) => f.id)).toEqual(['vnc']);
+    expect(selectFingerprinters(40123).map((f) => f.id)).toEqual(['ssh', 'vnc', 'http', 'rdp']);
+  });
+});
