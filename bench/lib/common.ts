@@ -116,9 +116,8 @@ export function printTable(rows: (string | number)[][]): void {
 
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (Number.isInteger(n) || Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
   if (Math.abs(n) >= 10) return n.toFixed(1);
-  if (Number.isInteger(n)) return String(n);
   // Small ratios keep two significant digits (0.0047, not 0.00).
   return Math.abs(n) >= 0.1 ? n.toFixed(2) : n.toPrecision(2);
 }

@@ -61,11 +61,13 @@ export function flagInt(name: string, v: string, min = 0): number {
 }
 
 /** Print findings in the chosen format and return the exit code the --fail-on gate gives. */
-export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn: Severity, extra?: Record<string, unknown>): number {
+export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn: Severity, extra?: Record<string, unknown>, print = true): number {
   const sorted = lens === 'detect' ? items : [...items].sort(compareFindings);
-  process.stdout.write(
-    render(format, sorted, { lens, colour: wantColour(process.stdout), version: packageVersion(), baseDir: process.cwd(), extra }),
-  );
+  if (print) {
+    process.stdout.write(
+      render(format, sorted, { lens, colour: wantColour(process.stdout), version: packageVersion(), baseDir: process.cwd(), extra }),
+    );
+  }
   return sorted.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }
 

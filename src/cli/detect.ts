@@ -2,12 +2,20 @@ import { accessSync, constants, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DetectResult } from '../detect/engine.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
-import { addCommonOptions, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, emit, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
+import { wantColour } from '../io/format/table.js';
+import type { Alert } from '../model/finding.js';
 import { UsageError } from './errors.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
   fields?: string;
+}
+
+interface SinkFlags {
+  sink?: string[];
+  webhook?: string[];
+  slackWebhook?: string[];
 }
 
 /** Flags that tune detection, shared by `detect` and `learn`. */
@@ -37,6 +45,32 @@ export function checkInputs(inputs: string[]): void {
   }
 }
 
+/** Hand alerts to the extra sinks; true when one of them took over standard output. */
+async function deliver(alerts: readonly Alert[], flags: SinkFlags, stateDir: string): Promise<boolean> {
+  const { openSink, openWebhookSink, parseSinkSpec, MultiSink } = await import('../io/sinks/index.js');
+  const specs = (flags.sink ?? []).map((s) => {
+    try {
+      return parseSinkSpec(s);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  });
+  const hooks = [...(flags.webhook ?? []).map((u) => [u, 'json'] as const), ...(flags.slackWebhook ?? []).map((u) => [u, 'slack'] as const)];
+  for (const [url] of hooks) {
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`webhook: expected an http(s) URL (got "${url}")`);
+  }
+  if (specs.length === 0 && hooks.length === 0) return false;
+  const sinks = specs.map((s) => openSink(s, { colour: wantColour(process.stdout), version: packageVersion() }));
+  const webhooks = await Promise.all(
+    hooks.map(([url, kind]) => openWebhookSink(url, kind, { stateDir, onEvent: (e) => void process.stderr.write(`drawbridge: webhook: ${JSON.stringify(e)}\n`) })),
+  );
+  const all = new MultiSink([...sinks, ...webhooks]);
+  for (const a of alerts) await all.write(a);
+  for (const w of webhooks) await w.flush();
+  await all.close();
+  return specs.some((s) => s.path === undefined);
+}
+
 export function printDetectSummary(result: DetectResult, deadLetter: string | undefined): void {
   const s = result.stats;
   process.stderr.write(
@@ -54,10 +88,13 @@ export function registerDetect(program: Command): void {
       program
         .command('detect')
         .description('watch logs for new sources, unseen credentials and rare creations on management services')
-        .argument('<input...>', 'log files (- reads standard input)'),
+        .argument('<input...>', 'log files (- reads standard input)')
+        .option('--sink <spec...>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output')
+        .option('--webhook <url...>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down)')
+        .option('--slack-webhook <url...>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise)'),
     ),
     'detect',
-  ).action(async (inputs: string[], flags: DetectFlags) => {
+  ).action(async (inputs: string[], flags: DetectFlags & SinkFlags) => {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
     const format = outputFormat(flags, 'detect');
@@ -69,6 +106,8 @@ export function registerDetect(program: Command): void {
       ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
     });
     printDetectSummary(result, `${config.stateDir}/dead-letter.jsonl`);
-    process.exitCode = emit('detect', result.alerts, format, config.failOn, format === 'json' ? { stats: result.stats } : undefined);
+    const toStdout = await deliver(result.alerts, flags, config.stateDir);
+    const code = emit('detect', result.alerts, format, config.failOn, format === 'json' ? { stats: result.stats } : undefined, !toStdout);
+    process.exitCode = code;
   });
 }

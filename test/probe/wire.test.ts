@@ -21,6 +21,7 @@ describe('identification line', () => {
   });
   it.each([
     ['HTTP/1.1 400 Bad Request\r\n', /HTTP response/],
+    ['RFB 003.008\n', /VNC \(RFB\) server/],
     [`SSH-2.0-${'x'.repeat(300)}`, /longer than 255/],
     ['SSH-2.0\r\n', /malformed/],
     ['\u0016\u0003\u0001\u0000\n', /binary data/],

@@ -84,7 +84,7 @@ export const rareContainerCreation: Detector = {
 
     const target = apiTarget(event);
     const bits = event.privileged;
-    const spec = bits === undefined ? 'privileged bits unknown (no request body in this record)' : bits.length === 0 ? 'no privileged settings' : `privileged settings: ${bits.join(', ')}`;
+    const spec = bits === undefined ? 'privileged bits unknown: this record has no request body' : bits.length === 0 ? 'no privileged settings' : `privileged settings: ${bits.join(', ')}`;
     const what = `${c.kind}${c.name !== undefined ? ` ${c.name}` : ''}`;
     const alert = makeAlert({
       rule: this.id,

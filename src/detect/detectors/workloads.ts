@@ -85,7 +85,8 @@ export function isExec(ev: ApiEvent): boolean {
     // Exec over WebSocket is a GET answered 101; over SPDY a POST (verb create).
     return ev.status === undefined || ev.status === 101 || (ev.status >= 200 && ev.status < 300);
   }
-  if (ev.service === 'docker' && ev.resource === 'containers') return (ev.verb === 'exec' || ev.verb === 'attach') && succeeded(ev);
+  // Engine events name no caller, and log an attach for every `docker run -it`: API requests only.
+  if (ev.service === 'docker' && ev.resource === 'containers' && ev.src !== '') return (ev.verb === 'exec' || ev.verb === 'attach') && succeeded(ev);
   return false;
 }
 

@@ -55,7 +55,9 @@ export function decodeIdentification(buf: Uint8Array): Decoded<Identification> {
         consumed: end,
       };
     }
+    // Other protocols whose servers speak first: give up at once instead of waiting for an SSH line.
     if (preamble.length === 0 && /^HTTP\/\d/.test(text)) return { kind: 'invalid', reason: `an HTTP response ("${text.slice(0, 40)}")` };
+    if (preamble.length === 0 && /^RFB \d{3}\.\d{3}$/.test(text)) return { kind: 'invalid', reason: `a VNC (RFB) server ("${text}")` };
     if (!isPrintable(text)) return { kind: 'invalid', reason: 'binary data before any SSH identification' };
     preamble.push(text);
     if (end > MAX_PREAMBLE_BYTES) return { kind: 'invalid', reason: `more than ${MAX_PREAMBLE_BYTES} bytes before an SSH identification` };
