@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { addCommonOptions, emit, outputFormat, reportProblems, resolveConfig, EXIT_USAGE, type CommonOptions } from './common.js';
+import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, reportProblems, resolveConfig, EXIT_USAGE, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
 interface AuditFlags extends CommonOptions {
@@ -24,6 +24,7 @@ export function registerAudit(program: Command): void {
       if (p !== '-' && !existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
     }
     // Engines load on use, so that `--help` and the other commands start fast.
+    await applyAdvisoryDirs(config);
     const { auditPaths } = await import('../audit/engine.js');
     const { applyIgnores, loadIgnoreFile } = await import('../audit/ignore.js');
     const result = await auditPaths(paths, { config });

@@ -71,6 +71,14 @@ export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn:
   return sorted.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/** Load the user's OSV folders into the advisory matcher before audit or probe run. */
+export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void> {
+  if (config.advisories.length === 0) return;
+  for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`);
+  const { useAdvisoryDirs } = await import('../intel/advisories.js');
+  for (const p of useAdvisoryDirs(config.advisories)) process.stderr.write(`drawbridge: ${p.file}: ${p.field ? p.field + ": " : ""}${p.message}\n`);
+}
+
 /** Problems with input go to stderr, one per line, naming the place. */
 export function reportProblems(problems: readonly { file?: string; line?: number; field?: string; message: string }[]): void {
   for (const p of problems) {

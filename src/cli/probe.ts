@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parsePortList, ScopeError } from '../probe/scope.js';
-import { addCommonOptions, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 
 interface ProbeFlags extends CommonOptions {
@@ -40,6 +40,7 @@ export function registerProbe(program: Command): void {
       throw new UsageError(`--ports: ${(e as Error).message}`);
     }
     const log = (m: string): void => void process.stderr.write(`drawbridge: ${m}\n`);
+    await applyAdvisoryDirs(config);
     const { runProbe, catalogPorts } = await import('../probe/scheduler.js');
     let result;
     try {

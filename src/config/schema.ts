@@ -40,6 +40,8 @@ export const ConfigSchema = z
     /** Extra ports per catalogue service id, e.g. { ssh: [2200] }. */
     managementPorts: z.record(z.string(), z.array(port)).default({}),
     stateDir: z.string().default('.drawbridge'),
+    /** Folders of the user's own OSV advisories, matched with the shipped catalogue. */
+    advisories: z.array(z.string()).default([]),
     failOn: z.enum(SEVERITIES).default('high'),
     probe: z
       .object({

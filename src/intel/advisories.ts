@@ -206,10 +206,16 @@ export function loadAdvisories(extraDirs: readonly string[] = []): AdvisoryCatal
 
 let shipped: AdvisoryCatalog | undefined;
 
-/** The shipped catalogue, loaded once. */
+/** The shipped catalogue (plus the user's folders, see useAdvisoryDirs), loaded once. */
 export function shippedAdvisories(): AdvisoryCatalog {
   shipped ??= loadAdvisories();
   return shipped;
+}
+
+/** Add the user's OSV folders (drawbridge.yaml `advisories`, --advisories) to every match in this process. */
+export function useAdvisoryDirs(dirs: readonly string[]): AdvisoryProblem[] {
+  shipped = loadAdvisories(dirs);
+  return shipped.problems;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -109,3 +109,33 @@ describe('drawbridge CLI', () => {
     expect(run(['frobnicate']).code).toBe(2);
   });
 });
+
+describe('drawbridge audit --advisories', () => {
+  it("matches the user's own OSV records against image versions, and names a bad advisory folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drb-osv-'));
+    const osv = {
+      schema_version: '1.3.1',
+      id: 'GO-2099-4242',
+      modified: '2099-01-02T00:00:00Z',
+      summary: 'In-house advisory for Grafana builds',
+      affected: [{ package: { name: 'github.com/grafana/grafana', ecosystem: 'Go' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '99.0.0' }] }] }],
+    };
+    writeFileSync(join(dir, 'GO-2099-4242.json'), JSON.stringify(osv));
+    const manifest = join(dir, 'grafana.yaml');
+    writeFileSync(
+      manifest,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: grafana\nspec:\n  selector:\n    matchLabels: {app: grafana}\n  template:\n    metadata:\n      labels: {app: grafana}\n    spec:\n      containers:\n        - name: grafana\n          image: grafana/grafana:98.1.0\n',
+    );
+    const without = JSON.parse(run(['audit', manifest, '--format', 'json']).stdout) as { findings: { rule: string }[] };
+    expect(without.findings.filter((f) => f.rule === 'k8s-vulnerable-image')).toEqual([]);
+    const withUser = JSON.parse(run(['audit', manifest, '--format', 'json', '--advisories', dir]).stdout) as { findings: { rule: string; control: string; location: { line: number }; evidence: unknown }[] };
+    const hit = withUser.findings.find((f) => f.rule === 'k8s-vulnerable-image');
+    expect(hit).toBeDefined();
+    expect(hit!.control).toBe('M1050');
+    expect(hit!.location.line).toBe(14);
+    expect(JSON.stringify(hit!.evidence)).toContain('GO-2099-4242');
+    const bad = run(['audit', manifest, '--advisories', join(dir, 'nope')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('nope: no such folder');
+  });
+});
