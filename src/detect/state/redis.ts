@@ -229,7 +229,10 @@ export class RedisStateStore implements StateStore {
     const v = this.call('GET', this.cpKey(source));
     if (typeof v !== 'string') return undefined;
     const cp = JSON.parse(v) as Checkpoint;
-    return cp.size === undefined ? { offset: cp.offset, line: cp.line } : { offset: cp.offset, line: cp.line, size: cp.size };
+    const out: Checkpoint = { offset: cp.offset, line: cp.line };
+    if (cp.size !== undefined) out.size = cp.size;
+    if (cp.dev !== undefined && cp.ino !== undefined) Object.assign(out, { dev: cp.dev, ino: cp.ino });
+    return out;
   }
 
   setCheckpoint(source: string, cp: Checkpoint): void {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert } from '../../model/finding.js';
+import { flatCopy } from '../strings.js';
 import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SCHEMA = `
@@ -14,14 +15,120 @@ CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEX
 `;
 
 /**
+ * A table with at most this many rows is read whole on first use, so a miss needs no query; a larger
+ * one is faulted in key by key. After a commit, caches holding more entries than the bound are dropped
+ * (they are clean then), which bounds memory on long runs.
+ */
+const LOAD_WHOLE_ROWS = 250_000;
+const MAX_CACHED = 1_000_000;
+
+/** One cached row of `seen` or `marks`; `dirty` until the transaction writes it. */
+interface SeenCell {
+  ns: string;
+  key: string;
+  first: number;
+  last: number;
+  dirty: boolean;
+}
+
+interface MarkCell {
+  ns: string;
+  key: string;
+  until: number;
+  dirty: boolean;
+}
+
+interface CountItem {
+  time: number;
+  n: number;
+  /** Added in this transaction (not yet in the table). */
+  fresh: boolean;
+}
+
+interface CounterCell {
+  ns: string;
+  key: string;
+  /** Every row of the key still inside its window (as the memory store keeps them). */
+  items: CountItem[];
+  /** Rows of the table at or before this time have left the window (undefined: none dropped). */
+  dropUpTo: number | undefined;
+  dirty: boolean;
+}
+
+/**
+ * Rows of one table cached per namespace then key (no string concatenation per lookup). A miss is
+ * cached too (`null`), unless the whole table is loaded, when a miss means "absent".
+ */
+class Cache<C extends { ns: string; key: string; dirty: boolean }> {
+  private readonly byNs = new Map<string, Map<string, C | null>>();
+  /** Cells written since the last flush, in write order. */
+  dirty: C[] = [];
+  /** Every row of the table is cached: a miss is an absent row. */
+  whole = false;
+  /** Whether loading the whole table was tried (once per cache life). */
+  loadTried = false;
+  size = 0;
+
+  get(ns: string, key: string): C | null | undefined {
+    const m = this.byNs.get(ns);
+    const c = m === undefined ? undefined : m.get(key);
+    return c === undefined && this.whole ? null : c;
+  }
+
+  /** Cache a row as read (or its absence); the key is copied so it does not pin a chunk string. */
+  put(ns: string, key: string, cell: C | null): void {
+    let m = this.byNs.get(ns);
+    if (m === undefined) {
+      m = new Map();
+      this.byNs.set(flatCopy(ns), m);
+    }
+    if (!m.has(key)) this.size++;
+    m.set(cell === null ? flatCopy(key) : cell.key, cell);
+  }
+
+  markDirty(c: C): void {
+    if (!c.dirty) {
+      c.dirty = true;
+      this.dirty.push(c);
+    }
+  }
+
+  /** Cells of one namespace (or all), for pruning. */
+  *cells(): Iterable<[Map<string, C | null>, string, C | null]> {
+    for (const m of this.byNs.values()) for (const [k, c] of m) yield [m, k, c];
+  }
+
+  clear(): void {
+    this.byNs.clear();
+    this.dirty = [];
+    this.whole = false;
+    this.loadTried = false;
+    this.size = 0;
+  }
+}
+
+/**
  * Durable StateStore on SQLite (better-sqlite3, WAL). One process writes; the engine wraps each
  * batch — state changes, alerts and source checkpoints — in one transaction, so a crash loses or
  * repeats nothing: the next run resumes from the last committed checkpoint.
+ *
+ * Baselines, counters and marks are served from a write-back cache: rows are read once (the whole
+ * table when small, else key by key), changes are kept in memory and written with prepared statements
+ * when the transaction commits, in the same SQLite transaction as the checkpoints and alerts. A
+ * transaction that throws rolls back and drops the cache, so nothing uncommitted is ever served.
+ * Another connection's commit (e.g. `drawbridge baseline forget` while a follow runs) is noticed
+ * through PRAGMA data_version at the next transaction, which drops the cache as well.
  */
 export class SqliteStateStore implements StateStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly q;
+  private readonly seenCache = new Cache<SeenCell>();
+  private readonly markCache = new Cache<MarkCell>();
+  private readonly countCache = new Cache<CounterCell>();
+  private depth = 0;
+  private dataVersion = -1;
+  private readonly runTx: (fn: () => unknown) => unknown;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -34,22 +141,20 @@ export class SqliteStateStore implements StateStore {
     const db = this.db;
     this.q = {
       seenGet: db.prepare<[string, string], SeenEntry>('SELECT first, last FROM seen WHERE ns = ? AND key = ?'),
-      seenInsert: db.prepare<[string, string, number, number]>('INSERT INTO seen (ns, key, first, last) VALUES (?, ?, ?, ?)'),
-      seenReset: db.prepare<[number, number, string, string]>('UPDATE seen SET first = ?, last = ? WHERE ns = ? AND key = ?'),
-      seenTouch: db.prepare<[number, number, string, string]>('UPDATE seen SET first = min(first, ?), last = max(last, ?) WHERE ns = ? AND key = ?'),
+      seenLoad: db.prepare<[number], BaselineEntry>('SELECT ns, key, first, last FROM seen LIMIT ?'),
       seenAll: db.prepare<[], BaselineEntry>('SELECT ns, key, first, last FROM seen ORDER BY ns, key'),
       seenNs: db.prepare<[string], BaselineEntry>('SELECT ns, key, first, last FROM seen WHERE ns = ? ORDER BY key'),
       seenPut: db.prepare<[string, string, number, number]>(
         'INSERT INTO seen (ns, key, first, last) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET first = excluded.first, last = excluded.last',
       ),
       seenDelete: db.prepare<[string, string]>('DELETE FROM seen WHERE ns = ? AND key = ?'),
+      countGet: db.prepare<[string, string], { time: number; n: number }>('SELECT time, n FROM counter_events WHERE ns = ? AND key = ? ORDER BY time'),
+      countLoad: db.prepare<[number], { ns: string; key: string; time: number; n: number }>('SELECT ns, key, time, n FROM counter_events LIMIT ?'),
       countAdd: db.prepare<[string, string, number, number]>('INSERT INTO counter_events (ns, key, time, n) VALUES (?, ?, ?, ?)'),
       countDrop: db.prepare<[string, string, number]>('DELETE FROM counter_events WHERE ns = ? AND key = ? AND time <= ?'),
-      countSum: db.prepare<[string, string, number, number], { total: number | null }>(
-        'SELECT sum(n) AS total FROM counter_events WHERE ns = ? AND key = ? AND time > ? AND time <= ?',
-      ),
       markSet: db.prepare<[string, string, number]>('INSERT INTO marks (ns, key, until) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET until = excluded.until'),
       markGet: db.prepare<[string, string], { until: number }>('SELECT until FROM marks WHERE ns = ? AND key = ?'),
+      markLoad: db.prepare<[number], { ns: string; key: string; until: number }>('SELECT ns, key, until FROM marks LIMIT ?'),
       markPrune: db.prepare<[number]>('DELETE FROM marks WHERE until < ?'),
       cpGet: db.prepare<[string], { offset: number; line: number; size: number | null }>('SELECT offset, line, size FROM checkpoints WHERE source = ?'),
       cpSet: db.prepare<[string, number, number, number | null]>(
@@ -58,52 +163,174 @@ export class SqliteStateStore implements StateStore {
       alertAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO alerts (id, json) VALUES (?, ?)'),
       alertAll: db.prepare<[], { json: string }>('SELECT json FROM alerts ORDER BY seq'),
     };
+    this.runTx = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      this.flush();
+      return result;
+    });
+  }
+
+  // ── seen ─────────────────────────────────────────────────────────────────────────────────────
+
+  private seenCell(ns: string, key: string): SeenCell | null {
+    const cache = this.seenCache;
+    if (!cache.loadTried) this.loadWhole(cache, () => this.loadSeen());
+    const hit = cache.get(ns, key);
+    if (hit !== undefined) return hit;
+    const row = this.q.seenGet.get(ns, key);
+    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), first: row.first, last: row.last, dirty: false } : null;
+    cache.put(ns, key, cell);
+    return cell;
+  }
+
+  private loadSeen(): boolean {
+    const rows = this.q.seenLoad.all(LOAD_WHOLE_ROWS + 1);
+    if (rows.length > LOAD_WHOLE_ROWS) return false;
+    for (const r of rows) this.seenCache.put(r.ns, r.key, { ns: r.ns, key: r.key, first: r.first, last: r.last, dirty: false });
+    return true;
   }
 
   seen(ns: string, key: string, time: number, expireAfter?: number): boolean {
-    const e = this.q.seenGet.get(ns, key);
-    if (!e) {
-      this.q.seenInsert.run(ns, key, time, time);
+    if (this.depth === 0) return this.transaction(() => this.seen(ns, key, time, expireAfter));
+    let c = this.seenCell(ns, key);
+    if (c === null) {
+      c = { ns: flatCopy(ns), key: flatCopy(key), first: time, last: time, dirty: false };
+      this.seenCache.put(ns, key, c);
+      this.seenCache.markDirty(c);
       return true;
     }
-    if (expireAfter !== undefined && time - e.last > expireAfter) {
-      this.q.seenReset.run(time, time, ns, key);
+    if (expireAfter !== undefined && time - c.last > expireAfter) {
+      c.first = time;
+      c.last = time;
+      this.seenCache.markDirty(c);
       return true;
     }
-    if (time > e.last || time < e.first) this.q.seenTouch.run(time, time, ns, key);
+    if (time > c.last) {
+      c.last = time;
+      this.seenCache.markDirty(c);
+    }
+    if (time < c.first) {
+      c.first = time;
+      this.seenCache.markDirty(c);
+    }
     return false;
   }
 
   peek(ns: string, key: string): SeenEntry | undefined {
-    return this.q.seenGet.get(ns, key);
+    const c = this.seenCell(ns, key);
+    return c === null ? undefined : { first: c.first, last: c.last };
+  }
+
+  // ── counters ─────────────────────────────────────────────────────────────────────────────────
+
+  private loadCounters(): boolean {
+    const rows = this.q.countLoad.all(LOAD_WHOLE_ROWS + 1);
+    if (rows.length > LOAD_WHOLE_ROWS) return false;
+    const cache = this.countCache;
+    for (const r of rows) {
+      let c = cache.get(r.ns, r.key);
+      if (!c) {
+        c = { ns: r.ns, key: r.key, items: [], dropUpTo: undefined, dirty: false };
+        cache.put(r.ns, r.key, c);
+      }
+      c.items.push({ time: r.time, n: r.n, fresh: false });
+    }
+    return true;
   }
 
   count(ns: string, key: string, time: number, window: number, by = 1): number {
-    this.q.countAdd.run(ns, key, time, by);
-    this.q.countDrop.run(ns, key, time - window);
-    return this.q.countSum.get(ns, key, time - window, time)?.total ?? 0;
+    if (this.depth === 0) return this.transaction(() => this.count(ns, key, time, window, by));
+    const cache = this.countCache;
+    if (!cache.loadTried) this.loadWhole(cache, () => this.loadCounters());
+    let c = cache.get(ns, key);
+    if (!c) {
+      const items = c === undefined ? this.q.countGet.all(ns, key).map((r) => ({ time: r.time, n: r.n, fresh: false })) : [];
+      c = { ns: flatCopy(ns), key: flatCopy(key), items, dropUpTo: undefined, dirty: false };
+      cache.put(ns, key, c);
+    }
+    // Same arithmetic as the SQL it replaces: add, drop what left the window, sum (from, time].
+    const from = time - window;
+    const list = c.items;
+    list.push({ time, n: by, fresh: true });
+    let total = 0;
+    let keep = 0;
+    for (const it of list) {
+      if (it.time > from) {
+        list[keep++] = it;
+        if (it.time <= time) total += it.n;
+      }
+    }
+    list.length = keep;
+    if (c.dropUpTo === undefined || from > c.dropUpTo) c.dropUpTo = from;
+    cache.markDirty(c);
+    return total;
+  }
+
+  // ── marks ────────────────────────────────────────────────────────────────────────────────────
+
+  private loadMarks(): boolean {
+    const rows = this.q.markLoad.all(LOAD_WHOLE_ROWS + 1);
+    if (rows.length > LOAD_WHOLE_ROWS) return false;
+    for (const r of rows) this.markCache.put(r.ns, r.key, { ns: r.ns, key: r.key, until: r.until, dirty: false });
+    return true;
+  }
+
+  private markCell(ns: string, key: string): MarkCell | null {
+    const cache = this.markCache;
+    if (!cache.loadTried) this.loadWhole(cache, () => this.loadMarks());
+    const hit = cache.get(ns, key);
+    if (hit !== undefined) return hit;
+    const row = this.q.markGet.get(ns, key);
+    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), until: row.until, dirty: false } : null;
+    cache.put(ns, key, cell);
+    return cell;
   }
 
   mark(ns: string, key: string, time: number, ttl: number): void {
-    this.q.markSet.run(ns, key, time + ttl);
+    if (this.depth === 0) return this.transaction(() => this.mark(ns, key, time, ttl));
+    let c = this.markCell(ns, key);
+    if (c === null) {
+      c = { ns: flatCopy(ns), key: flatCopy(key), until: time + ttl, dirty: false };
+      this.markCache.put(ns, key, c);
+    } else c.until = time + ttl;
+    this.markCache.markDirty(c);
   }
 
   marked(ns: string, key: string, time: number): boolean {
-    const m = this.q.markGet.get(ns, key);
-    return m !== undefined && time <= m.until;
+    const m = this.markCell(ns, key);
+    return m !== null && time <= m.until;
   }
 
+  // ── baseline access (cold paths: written through) ─────────────────────────────────────────────
+
   entries(ns?: string): BaselineEntry[] {
+    if (this.seenCache.dirty.length > 0) this.transaction(() => undefined);
     return ns === undefined ? this.q.seenAll.all() : this.q.seenNs.all(ns);
   }
 
   putEntry(e: BaselineEntry): void {
+    if (this.depth === 0) return this.transaction(() => this.putEntry(e));
+    const c = this.seenCell(e.ns, e.key);
+    if (c === null) this.seenCache.put(e.ns, e.key, { ns: flatCopy(e.ns), key: flatCopy(e.key), first: e.first, last: e.last, dirty: false });
+    else {
+      c.first = e.first;
+      c.last = e.last;
+      // Written below; a pending write of older values must not follow it.
+      c.dirty = false;
+    }
     this.q.seenPut.run(e.ns, e.key, e.first, e.last);
   }
 
   forget(ns: string, key: string): boolean {
-    return this.q.seenDelete.run(ns, key).changes > 0;
+    if (this.depth === 0) return this.transaction(() => this.forget(ns, key));
+    const c = this.seenCell(ns, key);
+    if (c !== null) c.dirty = false;
+    this.seenCache.put(ns, key, null);
+    const gone = this.q.seenDelete.run(ns, key).changes > 0;
+    return gone || c !== null;
   }
+
+  // ── checkpoints and alerts (a few per batch: straight to the table) ──────────────────────────
 
   checkpoint(source: string): Checkpoint | undefined {
     const c = this.q.cpGet.get(source);
@@ -123,12 +350,102 @@ export class SqliteStateStore implements StateStore {
     return this.q.alertAll.all().map((r) => JSON.parse(r.json) as Alert);
   }
 
+  // ── transactions ─────────────────────────────────────────────────────────────────────────────
+
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    if (this.depth === 0) {
+      // Another connection committed since our last look: what we cached may be stale.
+      const v = this.db.pragma('data_version', { simple: true }) as number;
+      if (v !== this.dataVersion) {
+        if (this.dataVersion !== -1) this.dropCaches();
+        this.dataVersion = v;
+      }
+    } else this.flush(); // a nested transaction is a savepoint: what came before it must be in the table
+    this.depth++;
+    try {
+      return this.runTx(fn) as T;
+    } catch (e) {
+      // Rolled back: the cache may hold writes the table no longer has.
+      this.dropCaches();
+      throw e;
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.trim();
+    }
+  }
+
+  /** Write every dirty cell (inside the running transaction). */
+  private flush(): void {
+    const q = this.q;
+    const seen = this.seenCache.dirty;
+    if (seen.length > 0) {
+      this.seenCache.dirty = [];
+      for (const c of seen) {
+        if (!c.dirty) continue;
+        c.dirty = false;
+        q.seenPut.run(c.ns, c.key, c.first, c.last);
+      }
+    }
+    const marks = this.markCache.dirty;
+    if (marks.length > 0) {
+      this.markCache.dirty = [];
+      for (const c of marks) {
+        if (!c.dirty) continue;
+        c.dirty = false;
+        q.markSet.run(c.ns, c.key, c.until);
+      }
+    }
+    const counters = this.countCache.dirty;
+    if (counters.length > 0) {
+      this.countCache.dirty = [];
+      for (const c of counters) {
+        if (!c.dirty) continue;
+        c.dirty = false;
+        // Rows already in the table survived every filter iff they are after the furthest drop point;
+        // rows added here are written only if they survived too (they are what `items` still holds).
+        if (c.dropUpTo !== undefined) q.countDrop.run(c.ns, c.key, c.dropUpTo);
+        c.dropUpTo = undefined;
+        for (const it of c.items) {
+          if (!it.fresh) continue;
+          it.fresh = false;
+          q.countAdd.run(c.ns, c.key, it.time, it.n);
+        }
+      }
+    }
+  }
+
+  private loadWhole<C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>, load: () => boolean): void {
+    cache.loadTried = true;
+    if (load()) cache.whole = true;
+    else cache.clear(), (cache.loadTried = true);
+  }
+
+  private dropCaches(): void {
+    this.seenCache.clear();
+    this.markCache.clear();
+    this.countCache.clear();
+    // Reloading a table that was too large would fail again: fault keys in instead.
+  }
+
+  /** Bound memory: after a commit every cell is clean, so an oversized cache can simply go. */
+  private trim(): void {
+    for (const cache of [this.seenCache, this.markCache, this.countCache] as Cache<{ ns: string; key: string; dirty: boolean }>[]) {
+      if (cache.size > MAX_CACHED && cache.dirty.length === 0) {
+        cache.clear();
+        cache.loadTried = true;
+      }
+    }
   }
 
   prune(now: number): void {
+    if (this.depth === 0) return this.transaction(() => this.prune(now));
     this.q.markPrune.run(now);
+    for (const [m, k, c] of this.markCache.cells()) {
+      if (c !== null && c.until < now) {
+        c.dirty = false;
+        m.set(k, null);
+      }
+    }
   }
 
   close(): void {

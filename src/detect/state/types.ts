@@ -35,6 +35,9 @@ export interface Checkpoint {
   line: number;
   /** Size of the source when the checkpoint was taken: a smaller file later means it was truncated or rotated. */
   size?: number;
+  /** Device and inode of the file the offset belongs to: another file at the same path was rotated in. */
+  dev?: number;
+  ino?: number;
 }
 
 /** One baseline entry: a key of a `seen` set with its first and last sighting. */

@@ -18,7 +18,7 @@ export interface FileIdentity {
 }
 
 /** The engine's Checkpoint plus the identity of the file it was taken in. */
-export interface FileCheckpoint extends Checkpoint, FileIdentity {
+export interface FileCheckpoint extends Omit<Checkpoint, keyof FileIdentity>, FileIdentity {
   path: string;
 }
 
