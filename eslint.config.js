@@ -12,4 +12,9 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // Plain Node scripts (TypeScript files get Node's globals from @types/node).
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
 );

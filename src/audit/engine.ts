@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
@@ -34,19 +34,55 @@ async function readAllStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The real file system behind AuditContext: auditors never touch node:fs themselves. */
+/**
+ * The real file system behind AuditContext: auditors never touch node:fs themselves. Within one
+ * context, glob results and file reads are remembered (the last READ_MEMO small texts), because the
+ * auditors of one directory ask for the same neighbours again and again (every .tf file of a module
+ * reads its siblings); files are not expected to change during one audit run.
+ */
 export function fsContext(config: DrawbridgeConfig): AuditContext {
+  const globs = new Map<string, string[]>();
+  const reads = new Map<string, string | undefined>();
   return {
     config,
     readFile(path: string): string | undefined {
+      if (reads.has(path)) return reads.get(path);
+      let text: string | undefined;
       try {
-        return readFileSync(path, 'utf8');
+        text = readFileSync(path, 'utf8');
       } catch {
-        return undefined;
+        text = undefined;
       }
+      if (text === undefined || text.length <= READ_MEMO_MAX_CHARS) {
+        if (reads.size >= READ_MEMO) reads.delete(reads.keys().next().value as string);
+        reads.set(path, text);
+      }
+      return text;
     },
-    glob: globFiles,
+    glob(pattern: string): string[] {
+      let hit = globs.get(pattern);
+      if (!hit) {
+        hit = globFiles(pattern);
+        globs.set(pattern, hit);
+      }
+      return [...hit];
+    },
   };
+}
+
+const READ_MEMO = 64;
+const READ_MEMO_MAX_CHARS = 256 * 1024;
+
+/** Read a file unless it is larger than maxBytes: one open, one fstat, one read. */
+function readBounded(file: string, maxBytes: number): { text: string } | { size: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return { size };
+    return { text: readFileSync(fd, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface Candidate {
@@ -94,12 +130,12 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
       if (c.file === STDIN_NAME) {
         text = await (opts.readStdin ?? readAllStdin)();
       } else {
-        const size = statSync(c.file).size;
-        if (size > maxBytes) {
-          problems.push({ file: c.file, message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not audited` });
+        const read = readBounded(c.file, maxBytes);
+        if ('size' in read) {
+          problems.push({ file: c.file, message: `file is ${read.size} bytes, over the ${maxBytes}-byte limit; not audited` });
           continue;
         }
-        text = readFileSync(c.file, 'utf8');
+        text = read.text;
       }
     } catch (e) {
       problems.push({ file: c.file, message: `cannot read: ${(e as Error).message}` });

@@ -100,8 +100,48 @@ export function classifyRange(source: string, policy: ExposurePolicy): SourceVer
   return { source: text, class: 'public', external: true };
 }
 
+/**
+ * What a policy has worked out already: the same few sources and port lists recur in every rule of a
+ * large config, and parsing an address range each time costs more than the rest of the evaluation.
+ */
+interface PolicyMemo {
+  verdicts: Map<string, SourceVerdict>;
+  /** Management ports in ascending order. */
+  ports: number[];
+  /** Catalogue position of each service id. */
+  order: Map<string, number>;
+}
+
+const memos = new WeakMap<ExposurePolicy, PolicyMemo>();
+const VERDICT_MEMO = 4096;
+
+function memoOf(policy: ExposurePolicy): PolicyMemo {
+  let m = memos.get(policy);
+  if (!m) {
+    m = {
+      verdicts: new Map(),
+      ports: [...policy.byPort.keys()].sort((a, b) => a - b),
+      order: new Map(managementServices().map((s, i) => [s.id, i])),
+    };
+    memos.set(policy, m);
+  }
+  return m;
+}
+
 /** Classify a source that may be a range or a service tag (`*`, `Internet`, `VirtualNetwork` …). */
 export function classifySource(source: string, policy: ExposurePolicy): SourceVerdict {
+  const { verdicts } = memoOf(policy);
+  let v = verdicts.get(source);
+  if (!v) {
+    v = classifySourceUncached(source, policy);
+    if (verdicts.size >= VERDICT_MEMO) verdicts.clear();
+    verdicts.set(source, v);
+  }
+  // A copy: callers keep verdicts in their reports.
+  return { ...v };
+}
+
+function classifySourceUncached(source: string, policy: ExposurePolicy): SourceVerdict {
   const t = source.trim();
   const key = t.toLowerCase();
   // Regional variants such as AzureCloud.WestEurope carry the meaning of their base tag.
@@ -173,7 +213,7 @@ export interface ServiceHit {
 /** Management services whose ports lie in `ranges`, in catalogue order. */
 export function servicesInRanges(ranges: readonly PortRange[], policy: ExposurePolicy): ServiceHit[] {
   const hits = new Map<string, ServiceHit>();
-  const ports = [...policy.byPort.keys()].sort((a, b) => a - b);
+  const { ports, order } = memoOf(policy);
   for (const port of ports) {
     if (!ranges.some((r) => port >= r.from && port <= r.to)) continue;
     for (const s of policy.byPort.get(port) ?? []) {
@@ -182,8 +222,7 @@ export function servicesInRanges(ranges: readonly PortRange[], policy: ExposureP
       hits.set(s.id, h);
     }
   }
-  const order = managementServices().map((s) => s.id);
-  return [...hits.values()].sort((a, b) => order.indexOf(a.service.id) - order.indexOf(b.service.id));
+  return [...hits.values()].sort((a, b) => (order.get(a.service.id) ?? -1) - (order.get(b.service.id) ?? -1));
 }
 
 /** True when every address of `inner` lies inside `outer` (both ranges; tags never cover). */

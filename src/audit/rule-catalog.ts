@@ -103,11 +103,22 @@ export function hitsToFindings(kind: string, hits: readonly RuleHit[], file: str
   });
 }
 
-/** Typed access to a rule's params, validated with the rule's own schema. */
+/** Validated params per schema and rule: checks ask for them once per file, the catalogue does not change. */
+const paramsCache = new WeakMap<z.ZodType, Map<string, unknown>>();
+
+/** Typed access to a rule's params, validated with the rule's own schema (once per process). */
 export function ruleParams<T>(kind: string, ruleId: string, schema: z.ZodType<T>): T {
+  let bySchema = paramsCache.get(schema);
+  const key = `${kind}/${ruleId}`;
+  if (bySchema?.has(key)) return bySchema.get(key) as T;
   const rule = loadRules(kind).get(ruleId);
   if (!rule) throw new Error(`audit rule ${kind}/${ruleId} has no catalogue entry`);
   const parsed = schema.safeParse(rule.params ?? {});
   if (!parsed.success) throw new Error(`catalog/audit/${kind}/${ruleId}.yaml params: ${parsed.error.message}`);
+  if (!bySchema) {
+    bySchema = new Map();
+    paramsCache.set(schema, bySchema);
+  }
+  bySchema.set(key, parsed.data);
   return parsed.data;
 }

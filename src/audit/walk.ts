@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { wildcardMatch } from './sshd/match.js';
 
@@ -17,40 +17,39 @@ export interface WalkResult {
  */
 export function walkFiles(root: string): WalkResult {
   const out: WalkResult = { files: [], errors: [] };
-  const visit = (path: string, top: boolean): void => {
-    let st;
+  const followLink = (path: string): void => {
     try {
-      st = top ? statSync(path) : lstatSync(path);
+      if (statSync(path).isFile()) out.files.push(path);
     } catch (e) {
-      out.errors.push({ path, message: (e as Error).message });
-      return;
-    }
-    if (st.isSymbolicLink()) {
-      try {
-        if (statSync(path).isFile()) out.files.push(path);
-      } catch (e) {
-        out.errors.push({ path, message: `broken link: ${(e as Error).message}` });
-      }
-      return;
-    }
-    if (st.isFile()) {
-      out.files.push(path);
-      return;
-    }
-    if (!st.isDirectory()) return;
-    let names: string[];
-    try {
-      names = readdirSync(path).sort();
-    } catch (e) {
-      out.errors.push({ path, message: (e as Error).message });
-      return;
-    }
-    for (const name of names) {
-      if (SKIP_DIRS.has(name)) continue;
-      visit(join(path, name), false);
+      out.errors.push({ path, message: `broken link: ${(e as Error).message}` });
     }
   };
-  visit(root, true);
+  const visitDir = (path: string): void => {
+    let entries: Dirent[];
+    try {
+      // Entry types come with the listing: no lstat per file.
+      entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (e) {
+      out.errors.push({ path, message: (e as Error).message });
+      return;
+    }
+    for (const e of entries) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const child = join(path, e.name);
+      if (e.isSymbolicLink()) followLink(child);
+      else if (e.isFile()) out.files.push(child);
+      else if (e.isDirectory()) visitDir(child);
+    }
+  };
+  let st;
+  try {
+    st = statSync(root);
+  } catch (e) {
+    out.errors.push({ path: root, message: (e as Error).message });
+    return out;
+  }
+  if (st.isFile()) out.files.push(root);
+  else if (st.isDirectory()) visitDir(root);
   return out;
 }
 

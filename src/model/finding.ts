@@ -80,13 +80,17 @@ export function isHostLocation(l: Location): l is HostLocation {
   return 'host' in l;
 }
 
+// Collators built once: localeCompare with options builds one per call, which dominates large sorts.
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+const LOCATION_COLLATOR = new Intl.Collator('en', { numeric: true });
+const TEXT_COLLATOR = new Intl.Collator();
+
 /** Stable order for output: severity desc, then location, then rule. */
 export function compareFindings(a: Finding, b: Finding): number {
-  const sev = ['critical', 'high', 'medium', 'low', 'info'];
   return (
-    sev.indexOf(a.severity) - sev.indexOf(b.severity) ||
-    locationKey(a.location).localeCompare(locationKey(b.location), 'en', { numeric: true }) ||
-    a.rule.localeCompare(b.rule) ||
-    a.id.localeCompare(b.id)
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    LOCATION_COLLATOR.compare(locationKey(a.location), locationKey(b.location)) ||
+    TEXT_COLLATOR.compare(a.rule, b.rule) ||
+    TEXT_COLLATOR.compare(a.id, b.id)
   );
 }

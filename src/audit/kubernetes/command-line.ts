@@ -94,6 +94,19 @@ export function commandLineOf(o: K8sObject, c: ContainerRef, booleans?: Readonly
   return { tokens, flags: parseFlags(tokens, booleans), anchorLine: lineAt(o, [...c.path, anchorField]) };
 }
 
+/** The words of commandLineOf without their lines (enough to tell which binary a container runs). */
+export function commandWords(c: ContainerRef): { text: string }[] {
+  const words: { text: string }[] = [];
+  for (const field of ['command', 'args'] as const) {
+    for (const item of asArray(c.container[field])) {
+      const text = asText(item);
+      if (text === undefined) continue;
+      for (const word of splitWords(text)) words.push({ text: word });
+    }
+  }
+  return words;
+}
+
 /** The last occurrence wins, as in the Go flag package. */
 export function flagValue(flags: readonly Flag[], name: string): Flag | undefined {
   let found: Flag | undefined;

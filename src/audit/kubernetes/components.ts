@@ -16,7 +16,7 @@ const BINARIES: Record<string, Component> = {
 /** Launchers that come before the real binary in a command line. */
 const LAUNCHERS = new Set(['sh', 'bash', 'ash', '-c', '-ec', '-xc', 'exec', 'env', 'dumb-init', 'tini', '--', 'hyperkube']);
 
-export function componentOf(image: string, tokens: readonly Token[]): Component | undefined {
+export function componentOf(image: string, tokens: readonly Pick<Token, 'text'>[]): Component | undefined {
   for (const t of tokens.slice(0, 6)) {
     if (t.text.startsWith('--')) break;
     const b = basename(t.text);

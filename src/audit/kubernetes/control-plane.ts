@@ -6,7 +6,7 @@ import semver from 'semver';
 import type { RuleHit } from '../rule-catalog.js';
 import { describeScope, isOffLoopback, parseHostPort, parseListenUrl } from '../listen-address.js';
 import { asArray, asObject, asText, getPath } from '../yaml-positions.js';
-import { commandLineOf, flagValue, isFalse, isTrue, type CommandLine, type Flag } from './command-line.js';
+import { commandLineOf, commandWords, flagValue, isFalse, isTrue, type CommandLine, type Flag } from './command-line.js';
 import { componentOf, imageVersion } from './components.js';
 import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from './objects.js';
 
@@ -28,15 +28,32 @@ interface ComponentContainer {
   version?: string;
 }
 
+interface Recognised {
+  object: K8sObject;
+  ref: ContainerRef;
+  component: string | undefined;
+}
+
+/** Which component each container runs, worked out once per object list (four rules ask). */
+const recognisedCache = new WeakMap<readonly K8sObject[], Recognised[]>();
+
+function recognisedContainers(objects: readonly K8sObject[]): Recognised[] {
+  let out = recognisedCache.get(objects);
+  if (!out) {
+    out = objects.flatMap((object) => containersOf(object).map((ref) => ({ object, ref, component: componentOf(ref.image, commandWords(ref)) })));
+    recognisedCache.set(objects, out);
+  }
+  return out;
+}
+
 export function componentContainers(objects: readonly K8sObject[], component: string): ComponentContainer[] {
   const out: ComponentContainer[] = [];
-  for (const object of objects) {
-    for (const ref of containersOf(object)) {
-      const cmd = commandLineOf(object, ref, BOOLEAN_FLAGS);
-      if (componentOf(ref.image, cmd.tokens) !== component) continue;
-      const version = imageVersion(ref.image);
-      out.push({ object, ref, cmd, resource: `${resourceName(object)} (container ${ref.name})`, ...(version ? { version } : {}) });
-    }
+  for (const { object, ref, component: c } of recognisedContainers(objects)) {
+    if (c !== component) continue;
+    // Line numbers are looked up only for the containers a rule reads.
+    const cmd = commandLineOf(object, ref, BOOLEAN_FLAGS);
+    const version = imageVersion(ref.image);
+    out.push({ object, ref, cmd, resource: `${resourceName(object)} (container ${ref.name})`, ...(version ? { version } : {}) });
   }
   return out;
 }

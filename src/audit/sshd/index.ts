@@ -54,11 +54,21 @@ const SSHD_ONLY = new Set([
   'x11forwarding',
 ]);
 
+/**
+ * Any sshd-only keyword anywhere in the text: without one there is nothing distinctive to find.
+ * 'u' with 'i' so that case folding covers every character toLowerCase() maps into these words.
+ */
+const SSHD_ONLY_ANYWHERE = new RegExp([...SSHD_ONLY].join('|'), 'iu');
+
+const SNIFF_LINES = 400;
+
 export function looksLikeSshdConfig(text: string): boolean {
+  // Cheap necessary condition first: most files the engine offers (YAML, JSON, HCL) fail it.
+  if (!SSHD_ONLY_ANYWHERE.test(headLines(text, SNIFF_LINES))) return false;
   let directives = 0;
   let known = 0;
   let distinctive = 0;
-  for (const line of text.split('\n', 400)) {
+  for (const line of text.split('\n', SNIFF_LINES)) {
     const tok = tokenizeLine(line);
     if (tok.kind !== 'directive') continue;
     directives++;
@@ -66,6 +76,16 @@ export function looksLikeSshdConfig(text: string): boolean {
     if (SSHD_ONLY.has(tok.keyword.toLowerCase())) distinctive++;
   }
   return directives > 0 && distinctive > 0 && known / directives >= 0.8;
+}
+
+/** The text of the first `n` lines (what `text.split('\n', n)` would cover), without splitting. */
+function headLines(text: string, n: number): string {
+  let end = -1;
+  for (let i = 0; i < n; i++) {
+    end = text.indexOf('\n', end + 1);
+    if (end < 0) return text;
+  }
+  return text.slice(0, end);
 }
 
 export const sshdAuditor: Auditor = {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Auditor, AuditContext, AuditResult, InputProblem } from '../types.js';
 import { policyFor } from '../cloud/report.js';
-import { loadHcl, parseHcl, type HclBody } from './hcl.js';
+import { hclReady, loadHcl, parseHcl, type HclBody, type HclParse } from './hcl.js';
 import { outline } from './outline.js';
 import { moduleScope, resourcesOfBody, type ResourceNote, type TfResource } from './resources.js';
 import { analyseResources } from './analyse.js';
@@ -53,33 +53,45 @@ function moduleFiles(file: string, ctx: AuditContext): { tf: Sibling[]; tfvars: 
   return { tf, tfvars };
 }
 
-/** Parsed sibling bodies are cached by content: a directory of n files is parsed n times otherwise. */
-const bodyCache = new Map<string, HclBody | null>();
+/**
+ * Parses are cached by file name and content, shared by the audited file and its siblings: each file
+ * of a module is otherwise parsed once as itself and again for every other file of the module.
+ * Parsed bodies are only read, never changed, so sharing them is safe.
+ */
+const parseCache = new Map<string, HclParse>();
 const CACHE_MAX = 512;
 
-function parseCached(file: string, text: string): HclBody | undefined {
-  const key = createHash('sha1').update(file).update('\0').update(text).digest('hex');
-  if (bodyCache.has(key)) return bodyCache.get(key) ?? undefined;
-  let body: HclBody | null;
-  if (file.endsWith('.json')) {
-    try {
-      const v: unknown = JSON.parse(text);
-      body = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as HclBody) : null;
-    } catch {
-      body = null;
-    }
-  } else {
-    const r = parseHcl(file, text);
-    body = r.ok ? r.body : null;
+/** `json`: variable files named *.json are JSON; everything else goes through the HCL parser. */
+function parseCached(file: string, text: string, json = false): HclParse {
+  const key = createHash('sha1').update(json ? 'json' : 'hcl').update('\0').update(file).update('\0').update(text).digest('hex');
+  const hit = parseCache.get(key);
+  if (hit) return hit;
+  const parsed = json ? parseJsonBody(text) : parseHcl(file, text);
+  if (parsed.ok || hclReady()) {
+    // A failure because the parser is not loaded yet must not stick.
+    if (parseCache.size >= CACHE_MAX) parseCache.delete(parseCache.keys().next().value as string);
+    parseCache.set(key, parsed);
   }
-  if (bodyCache.size >= CACHE_MAX) bodyCache.delete(bodyCache.keys().next().value as string);
-  bodyCache.set(key, body);
-  return body ?? undefined;
+  return parsed;
+}
+
+function parseJsonBody(text: string): HclParse {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? { ok: true, body: v as HclBody } : { ok: false, message: 'not a JSON object' };
+  } catch (e) {
+    return { ok: false, message: String(e) };
+  }
+}
+
+function bodyOf(s: Sibling): HclBody | undefined {
+  const parsed = parseCached(s.file, s.text, s.file.endsWith('.json'));
+  return parsed.ok ? parsed.body : undefined;
 }
 
 /** Pure core: one .tf text plus its module's other bodies → resources and notes. */
 export function terraformResources(file: string, text: string, others: { bodies: HclBody[]; tfvars: HclBody[] }): { resources: TfResource[]; problems: InputProblem[] } {
-  const parsed = parseHcl(file, text);
+  const parsed = parseCached(file, text);
   if (!parsed.ok) {
     return { resources: [], problems: [{ file, ...(parsed.line ? { line: parsed.line } : {}), message: `not valid HCL, file not audited: ${parsed.message.replace(/^parse config: /, '')}` }] };
   }
@@ -99,8 +111,8 @@ export const terraformAuditor: Auditor = {
   },
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const siblings = moduleFiles(file, ctx);
-    const bodies = siblings.tf.map((s) => parseCached(s.file, s.text)).filter((b): b is HclBody => b !== undefined);
-    const tfvars = siblings.tfvars.map((s) => parseCached(s.file, s.text)).filter((b): b is HclBody => b !== undefined);
+    const bodies = siblings.tf.map(bodyOf).filter((b): b is HclBody => b !== undefined);
+    const tfvars = siblings.tfvars.map(bodyOf).filter((b): b is HclBody => b !== undefined);
     const { resources, problems } = terraformResources(file, text, { bodies, tfvars });
     const r = analyseResources(file, resources, policyFor(ctx));
     return { findings: r.findings, problems: [...problems, ...r.problems] };

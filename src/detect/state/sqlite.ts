@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS seen (ns TEXT NOT NULL, key TEXT NOT NULL, first INTE
 CREATE TABLE IF NOT EXISTS counter_events (ns TEXT NOT NULL, key TEXT NOT NULL, time INTEGER NOT NULL, n INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS counter_events_key ON counter_events (ns, key, time);
 CREATE TABLE IF NOT EXISTS marks (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER);
+CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER, dev INTEGER, ino INTEGER);
 CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
 `;
 
@@ -65,8 +65,10 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
   dirty: C[] = [];
   /** Every row of the table is cached: a miss is an absent row. */
   whole = false;
-  /** Whether loading the whole table was tried (once per cache life). */
+  /** Whether loading the whole table was tried since the cache was last cleared. */
   loadTried = false;
+  /** The table once had too many rows to load whole: fault keys in from then on. */
+  tooBig = false;
   size = 0;
 
   get(ns: string, key: string): C | null | undefined {
@@ -102,7 +104,7 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
     this.byNs.clear();
     this.dirty = [];
     this.whole = false;
-    this.loadTried = false;
+    this.loadTried = this.tooBig;
     this.size = 0;
   }
 }
@@ -137,7 +139,11 @@ export class SqliteStateStore implements StateStore {
     // NORMAL under WAL is durable against a process crash; only an OS crash can drop the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec(SCHEMA);
+    // Stores created before checkpoints named their file (dev/ino) gain the columns.
+    const cpCols = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(checkpoints)').all().map((c) => c.name));
+    for (const c of ['dev', 'ino']) if (!cpCols.has(c)) this.db.exec(`ALTER TABLE checkpoints ADD COLUMN ${c} INTEGER`);
     const db = this.db;
     this.q = {
       seenGet: db.prepare<[string, string], SeenEntry>('SELECT first, last FROM seen WHERE ns = ? AND key = ?'),
@@ -156,9 +162,11 @@ export class SqliteStateStore implements StateStore {
       markGet: db.prepare<[string, string], { until: number }>('SELECT until FROM marks WHERE ns = ? AND key = ?'),
       markLoad: db.prepare<[number], { ns: string; key: string; until: number }>('SELECT ns, key, until FROM marks LIMIT ?'),
       markPrune: db.prepare<[number]>('DELETE FROM marks WHERE until < ?'),
-      cpGet: db.prepare<[string], { offset: number; line: number; size: number | null }>('SELECT offset, line, size FROM checkpoints WHERE source = ?'),
-      cpSet: db.prepare<[string, number, number, number | null]>(
-        'INSERT INTO checkpoints (source, offset, line, size) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET offset = excluded.offset, line = excluded.line, size = excluded.size',
+      cpGet: db.prepare<[string], { offset: number; line: number; size: number | null; dev: number | null; ino: number | null }>(
+        'SELECT offset, line, size, dev, ino FROM checkpoints WHERE source = ?',
+      ),
+      cpSet: db.prepare<[string, number, number, number | null, number | null, number | null]>(
+        'INSERT INTO checkpoints (source, offset, line, size, dev, ino) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET offset = excluded.offset, line = excluded.line, size = excluded.size, dev = excluded.dev, ino = excluded.ino',
       ),
       alertAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO alerts (id, json) VALUES (?, ?)'),
       alertAll: db.prepare<[], { json: string }>('SELECT json FROM alerts ORDER BY seq'),
@@ -335,11 +343,14 @@ export class SqliteStateStore implements StateStore {
   checkpoint(source: string): Checkpoint | undefined {
     const c = this.q.cpGet.get(source);
     if (!c) return undefined;
-    return c.size === null ? { offset: c.offset, line: c.line } : { offset: c.offset, line: c.line, size: c.size };
+    const cp: Checkpoint = { offset: c.offset, line: c.line };
+    if (c.size !== null) cp.size = c.size;
+    if (c.dev !== null && c.ino !== null) Object.assign(cp, { dev: c.dev, ino: c.ino });
+    return cp;
   }
 
   setCheckpoint(source: string, cp: Checkpoint): void {
-    this.q.cpSet.run(source, cp.offset, cp.line, cp.size ?? null);
+    this.q.cpSet.run(source, cp.offset, cp.line, cp.size ?? null, cp.dev ?? null, cp.ino ?? null);
   }
 
   recordAlert(alert: Alert): boolean {
@@ -416,25 +427,26 @@ export class SqliteStateStore implements StateStore {
 
   private loadWhole<C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>, load: () => boolean): void {
     cache.loadTried = true;
-    if (load()) cache.whole = true;
-    else cache.clear(), (cache.loadTried = true);
+    cache.whole = load();
+    if (!cache.whole) cache.tooBig = true;
   }
 
   private dropCaches(): void {
     this.seenCache.clear();
     this.markCache.clear();
     this.countCache.clear();
-    // Reloading a table that was too large would fail again: fault keys in instead.
   }
 
   /** Bound memory: after a commit every cell is clean, so an oversized cache can simply go. */
   private trim(): void {
-    for (const cache of [this.seenCache, this.markCache, this.countCache] as Cache<{ ns: string; key: string; dirty: boolean }>[]) {
-      if (cache.size > MAX_CACHED && cache.dirty.length === 0) {
-        cache.clear();
-        cache.loadTried = true;
-      }
-    }
+    const trimOne = <C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>): void => {
+      if (cache.size <= MAX_CACHED || cache.dirty.length > 0) return;
+      cache.tooBig = true;
+      cache.clear();
+    };
+    trimOne(this.seenCache);
+    trimOne(this.markCache);
+    trimOne(this.countCache);
   }
 
   prune(now: number): void {

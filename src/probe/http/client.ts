@@ -121,6 +121,8 @@ function exchange(ep: Endpoint, sock: Socket, req: HttpExchange, opts: ClientOpt
 
 /** The well-known answers a TLS-only server gives to plain HTTP (probe-facts §0); the text names the stack. */
 export function plainHttpRejection(r: HttpResponse): string | undefined {
+  // Cockpit (cockpitwebserver.c) redirects remote plain-HTTP clients of a TLS port to https:// with this body.
+  if (r.status === 301 && /Please use TLS/i.test(r.body)) return 'cockpit';
   if (r.status !== 400 && r.status !== 200 && r.status !== 497) return undefined;
   if (/Client sent an HTTP request to an HTTPS server/i.test(r.body)) return 'go';
   if (/The plain HTTP request was sent to HTTPS port/i.test(r.body)) return 'nginx';

@@ -63,6 +63,8 @@ describe('transport helpers', () => {
     expect(plainHttpRejection(resp(400, 'Client sent an HTTP request to an HTTPS server.\n'))).toBe('go');
     expect(plainHttpRejection(resp(400, '<center>The plain HTTP request was sent to HTTPS port</center>'))).toBe('nginx');
     expect(plainHttpRejection(resp(200, 'Error - Document follows\nThis web server is running in SSL mode.'))).toBe('webmin');
+    expect(plainHttpRejection(resp(301, '<html><head><title>Moved</title></head><body>Please use TLS</body></html>'))).toBe('cockpit');
+    expect(plainHttpRejection(resp(301, '<html><body>Moved to /login</body></html>'))).toBeUndefined();
     expect(plainHttpRejection(resp(400, 'Bad Request'))).toBeUndefined();
   });
 
