@@ -234,13 +234,16 @@ export function registerDetect(program: Command): void {
     const progress = new ProgressRenderer(process.stderr);
     const stop = new AbortController();
     let syslog: Awaited<ReturnType<typeof startReceivers>> | undefined;
+    let closing: Promise<void> | undefined;
+    // Once: a receiver's close is not idempotent.
+    const closeReceivers = (): Promise<void> => (closing ??= Promise.all((syslog?.receivers ?? []).map((r) => r.close())).then(() => undefined));
     let stopping = false;
     const onSignal = (): void => {
       if (stopping) return;
       stopping = true;
       process.stderr.write('drawbridge: stopping: committing what was read\n');
       // Receivers first: what they already accepted is read to the end, then followed files stop.
-      void Promise.all((syslog?.receivers ?? []).map((r) => r.close()))
+      void closeReceivers()
         .then(() => syslog?.drained)
         .finally(() => stop.abort());
     };
@@ -268,7 +271,7 @@ export function registerDetect(program: Command): void {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       progress.done();
-      await Promise.all((syslog?.receivers ?? []).map((r) => r.close()));
+      await closeReceivers();
       await outputs.close();
     }
     printDetectSummary(result, deadLetter);
@@ -277,6 +280,8 @@ export function registerDetect(program: Command): void {
       process.stderr.write(`drawbridge: syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)\n`);
     }
     if (live || outputs.sinkOnStdout) {
+      // The alerts were streamed; a live table still ends with the incidents they form.
+      if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
       process.exitCode = result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK;
       return;
     }

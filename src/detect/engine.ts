@@ -56,6 +56,7 @@ export interface DetectResult {
   alerts: Alert[];
   /** Incidents this run's alerts belong to, with every alert of theirs the store keeps (earlier runs too). */
   incidents: Incident[];
+  /** The first 10,000 rejected records (stats.rejected counts all; the dead-letter file keeps all). */
   rejected: RejectedRecord[];
   stats: DetectStats;
 }

@@ -28,32 +28,16 @@ interface ComponentContainer {
   version?: string;
 }
 
-interface Recognised {
-  object: K8sObject;
-  ref: ContainerRef;
-  component: string | undefined;
-}
-
-/** Which component each container runs, worked out once per object list (four rules ask). */
-const recognisedCache = new WeakMap<readonly K8sObject[], Recognised[]>();
-
-function recognisedContainers(objects: readonly K8sObject[]): Recognised[] {
-  let out = recognisedCache.get(objects);
-  if (!out) {
-    out = objects.flatMap((object) => containersOf(object).map((ref) => ({ object, ref, component: componentOf(ref.image, commandWords(ref)) })));
-    recognisedCache.set(objects, out);
-  }
-  return out;
-}
-
 export function componentContainers(objects: readonly K8sObject[], component: string): ComponentContainer[] {
   const out: ComponentContainer[] = [];
-  for (const { object, ref, component: c } of recognisedContainers(objects)) {
-    if (c !== component) continue;
-    // Line numbers are looked up only for the containers a rule reads.
-    const cmd = commandLineOf(object, ref, BOOLEAN_FLAGS);
+  for (const object of objects) {
+    for (const ref of containersOf(object)) {
+      // Which binary runs needs only the words; line numbers are looked up for the containers a rule reads.
+      if (componentOf(ref.image, commandWords(ref)) !== component) continue;
+      const cmd = commandLineOf(object, ref, BOOLEAN_FLAGS);
     const version = imageVersion(ref.image);
-    out.push({ object, ref, cmd, resource: `${resourceName(object)} (container ${ref.name})`, ...(version ? { version } : {}) });
+      out.push({ object, ref, cmd, resource: `${resourceName(object)} (container ${ref.name})`, ...(version ? { version } : {}) });
+    }
   }
   return out;
 }

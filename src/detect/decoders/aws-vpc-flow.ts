@@ -98,6 +98,18 @@ export function isHeaderLine(tokens: readonly string[]): boolean {
   return known > 0;
 }
 
+/**
+ * The layout a record is read with: the header's or --fields'; else the default v2 format, or (an
+ * assumption) a record carrying every field up to its version in the documented order, recognised by
+ * its field count.
+ */
+export function layoutFor(parts: readonly string[], fixed: Layout | undefined): Layout {
+  if (fixed !== undefined) return fixed;
+  const v = parts[0] ?? '';
+  const n = FIELD_COUNT_UP_TO_VERSION[v];
+  return (n !== undefined && parts.length === n ? VERSION_LAYOUTS.get(v) : undefined) ?? DEFAULT_LAYOUT;
+}
+
 function field(parts: readonly string[], i: number): string | undefined {
   if (i < 0) return undefined;
   const v = parts[i];
@@ -153,6 +165,103 @@ export function decodeRecord(parts: readonly string[], layout: Layout, ref: Reco
   return [ev];
 }
 
+/** Field boundaries of the line readRecordInPlace is reading (reused: no allocation per line). */
+const STARTS = new Int32Array(64);
+const ENDS = new Int32Array(64);
+
+/**
+ * The common case without splitting the line into strings: a well-formed record (or a NODATA/
+ * SKIPDATA one) read in place, numbers parsed from the characters, only the addresses and the
+ * interface copied out. Anything else — a header, a rejection, an odd spacing — returns undefined
+ * and goes the general way (split, isHeaderLine, decodeRecord), which gives every answer its
+ * wording; on the records it does accept, this gives the same event decodeRecord would.
+ */
+export function readRecordInPlace(t: string, fixed: Layout | undefined, ref: RecordRef): DecodeResult | undefined {
+  const len = t.length;
+  // Only untrimmed lines starting with a digit: never a header (its tokens start with a letter).
+  const c0 = t.charCodeAt(0);
+  if (!(c0 >= 48 && c0 <= 57) || t.charCodeAt(len - 1) <= 32) return undefined;
+  const starts = STARTS;
+  const ends = ENDS;
+  let n = 0;
+  let from = 0;
+  for (let i = 0; i <= len; i++) {
+    const c = i === len ? 32 : t.charCodeAt(i);
+    if (c === 32) {
+      if (i === from || n === starts.length) return undefined; // empty field (double space) or too many
+      starts[n] = from;
+      ends[n] = i;
+      n++;
+      from = i + 1;
+    } else if (c < 33 || c > 126) return undefined; // tabs, other blanks that trim/split treat differently, non-ASCII
+  }
+  let layout = fixed;
+  if (layout === undefined) {
+    const v = t.slice(0, ends[0]);
+    const vn = FIELD_COUNT_UP_TO_VERSION[v];
+    layout = (vn !== undefined && n === vn ? VERSION_LAYOUTS.get(v) : undefined) ?? DEFAULT_LAYOUT;
+  }
+  if (n < layout.count) return undefined;
+  // Present and not "-" (as `field` reads it).
+  const has = (i: number): boolean => i >= 0 && !(ends[i]! - starts[i]! === 1 && t.charCodeAt(starts[i]!) === 45);
+  const text = (i: number): string => t.slice(starts[i], ends[i]);
+  const uint = (i: number): number | undefined => uintAt(t, starts[i]!, ends[i]!);
+  if (has(layout.status)) {
+    const st = text(layout.status);
+    if (st === 'NODATA' || st === 'SKIPDATA') return [];
+    if (st !== 'OK') return undefined;
+  }
+  if (layout.unusable) return undefined;
+  const srcAt = has(layout.pktSrc) ? layout.pktSrc : has(layout.src) ? layout.src : -1;
+  const dstAt = has(layout.pktDst) ? layout.pktDst : has(layout.dst) ? layout.dst : -1;
+  if (srcAt < 0 || dstAt < 0 || !has(layout.dstPort) || !has(layout.protocol) || !has(layout.action)) return undefined;
+  const src = text(srcAt);
+  const dst = text(dstAt);
+  if (!isIpLiteral(src) || !isIpLiteral(dst)) return undefined;
+  const dstPort = uint(layout.dstPort);
+  if (dstPort === undefined || dstPort > 65535) return undefined;
+  let srcPort: number | undefined;
+  if (has(layout.srcPort)) {
+    srcPort = uint(layout.srcPort);
+    if (srcPort === undefined || srcPort > 65535) return undefined;
+  }
+  const proto = uint(layout.protocol);
+  if (proto === undefined || proto > 255) return undefined;
+  const a = layout.action;
+  const alen = ends[a]! - starts[a]!;
+  const accept = alen === 6 && t.startsWith('ACCEPT', starts[a]);
+  if (!accept && !(alen === 6 && t.startsWith('REJECT', starts[a]))) return undefined;
+  const timeAt = has(layout.start) ? layout.start : has(layout.end) ? layout.end : -1;
+  const secs = timeAt < 0 ? undefined : uint(timeAt);
+  if (secs === undefined) return undefined;
+
+  const ev: FlowEvent = {
+    kind: 'flow',
+    time: secs * 1000,
+    ref,
+    src: own(src),
+    dst: own(dst),
+    dstPort,
+    protocol: ianaProtocol(proto),
+    action: accept ? 'accept' : 'reject',
+  };
+  if (srcPort !== undefined) ev.srcPort = srcPort;
+  if (has(layout.iface)) ev.observer = own(text(layout.iface));
+  const bytes = has(layout.bytes) ? uint(layout.bytes) : undefined;
+  if (bytes !== undefined) ev.bytes = bytes;
+  const packets = has(layout.packets) ? uint(layout.packets) : undefined;
+  if (packets !== undefined) ev.packets = packets;
+  const flags = has(layout.tcpFlags) ? uint(layout.tcpFlags) : undefined;
+  if (flags !== undefined) ev.tcpFlags = flags;
+  if (has(layout.direction)) {
+    const dir = text(layout.direction);
+    if (dir === 'ingress') ev.direction = 'inbound';
+    else if (dir === 'egress') ev.direction = 'outbound';
+  }
+  return [ev];
+}
+
+
 class VpcFlowRecordDecoder implements RecordDecoder {
   private layout: Layout | undefined;
   private readonly json = new JsonDocReader();
@@ -179,23 +288,16 @@ class VpcFlowRecordDecoder implements RecordDecoder {
   }
 
   private text(t: string, ref: RecordRef): DecodeResult {
+    const fast = readRecordInPlace(t, this.layout, ref);
+    if (fast !== undefined) return fast;
     const parts = t.trim().split(' ');
     if (isHeaderLine(parts)) {
       this.layout = compileLayout(parts);
       return [];
     }
-    return decodeRecord(parts, this.layout ?? this.guess(parts) ?? DEFAULT_LAYOUT, ref);
+    return decodeRecord(parts, layoutFor(parts, this.layout), ref);
   }
 
-  /**
-   * No header and no --fields: the default v2 format, or (an assumption) a record carrying every
-   * field up to its version in the documented order, recognised by its field count.
-   */
-  private guess(parts: readonly string[]): Layout | undefined {
-    const v = parts[0] ?? '';
-    const n = FIELD_COUNT_UP_TO_VERSION[v];
-    return n !== undefined && parts.length === n ? VERSION_LAYOUTS.get(v) : undefined;
-  }
 
   /** CloudWatch Logs JSON: filter-log-events {events:[…]}, subscription {logEvents:[…]}, or one event. */
   private cloudWatch(v: unknown, ref: RecordRef): DecodeResult {
@@ -207,6 +309,19 @@ class VpcFlowRecordDecoder implements RecordDecoder {
       return this.text(m, ref);
     });
   }
+}
+
+/** parseUint over t[from, to) without slicing it out. */
+function uintAt(t: string, from: number, to: number): number | undefined {
+  const n = to - from;
+  if (n === 0 || n > 15) return undefined;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 const RECORD_START = /^\d+ (\d{12}|unknown) eni-/;

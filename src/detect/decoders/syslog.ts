@@ -40,13 +40,25 @@ function num(s: string, from: number, len: number): number {
   return n;
 }
 
+/** The last calendar day utc() resolved (lines come in time order, so mostly the same day). */
+let lastDayKey = NaN;
+let lastDayStart = NaN;
+const DAY_MS = 86_400_000;
+
 /** A UTC timestamp from calendar parts, or NaN when a part is out of range (e.g. Feb 30). */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
   if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return NaN;
-  const t = Date.UTC(y, mo, d, h, mi, s, ms);
-  // Date.UTC rolls Feb 30 over into March: reject instead of guessing.
-  if (new Date(t).getUTCDate() !== d) return NaN;
-  return t;
+  // Date.UTC is plain arithmetic in the time of day, so only the day is worth a Date.
+  const key = (y * 12 + mo) * 32 + d;
+  if (key !== lastDayKey) {
+    const start = Date.UTC(y, mo, d);
+    // Date.UTC rolls Feb 30 over into March: reject instead of guessing.
+    lastDayStart = new Date(start).getUTCDate() === d ? start : NaN;
+    lastDayKey = key;
+  }
+  const t = lastDayStart + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
+  // 23:59:60 lands on the next day, which the day check above would have refused.
+  return t - lastDayStart >= DAY_MS ? NaN : t;
 }
 
 /**

@@ -12,6 +12,7 @@ CREATE INDEX IF NOT EXISTS counter_events_key ON counter_events (ns, key, time);
 CREATE TABLE IF NOT EXISTS marks (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER, dev INTEGER, ino INTEGER);
 CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL);
 `;
 
 /**
@@ -21,6 +22,12 @@ CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEX
  */
 const LOAD_WHOLE_ROWS = 250_000;
 const MAX_CACHED = 1_000_000;
+/** Changed rows the change log may hold before it is folded into the tables. */
+const FOLD_AFTER = 200_000;
+
+/** A change-log row's lists: [ns, key, first, last, …] and [ns, key, until, …]. */
+type SeenLog = (string | number)[];
+type MarkLog = (string | number)[];
 
 /** One cached row of `seen` or `marks`; `dirty` until the transaction writes it. */
 interface SeenCell {
@@ -115,11 +122,19 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
  * repeats nothing: the next run resumes from the last committed checkpoint.
  *
  * Baselines, counters and marks are served from a write-back cache: rows are read once (the whole
- * table when small, else key by key), changes are kept in memory and written with prepared statements
- * when the transaction commits, in the same SQLite transaction as the checkpoints and alerts. A
- * transaction that throws rolls back and drops the cache, so nothing uncommitted is ever served.
- * Another connection's commit (e.g. `drawbridge baseline forget` while a follow runs) is noticed
- * through PRAGMA data_version at the next transaction, which drops the cache as well.
+ * table when small, else key by key), changes are kept in memory and written when the transaction
+ * commits, in the same SQLite transaction as the checkpoints and alerts. A transaction that throws
+ * rolls back and drops the cache, so nothing uncommitted is ever served. Another connection's commit
+ * (e.g. `drawbridge baseline forget` while a follow runs) is noticed through PRAGMA data_version at
+ * the next transaction, which drops the cache as well.
+ *
+ * Changed `seen` and `marks` rows are committed as one row of a change log (`state_log`) per batch,
+ * not as updates in place: a batch touches a few hundred keys spread over the whole table, and
+ * updating them in place rewrote most of the table's pages at every commit (hundreds of 4 KiB page
+ * writes per 64 KiB of log read). The log is folded into the tables — each key written once — when it
+ * grows large, when the store closes, and before anything reads or edits the tables directly (open,
+ * a key faulted in, `entries`, `putEntry`, `forget`, `prune`), so the tables plus the log are always
+ * the committed state and a crash between folds loses nothing.
  */
 export class SqliteStateStore implements StateStore {
   readonly kind = 'sqlite' as const;
@@ -130,6 +145,13 @@ export class SqliteStateStore implements StateStore {
   private readonly countCache = new Cache<CounterCell>();
   private depth = 0;
   private dataVersion = -1;
+  /** The change log may hold rows the tables do not (always true at open): fold before reading them. */
+  private logPending = true;
+  /** Rows written to the change log since the last fold (by this connection). */
+  private logged = 0;
+  /** The cells behind those rows (their current values are the latest logged ones). */
+  private readonly loggedSeen = new Set<SeenCell>();
+  private readonly loggedMarks = new Set<MarkCell>();
   private readonly runTx: (fn: () => unknown) => unknown;
 
   constructor(readonly path: string) {
@@ -170,12 +192,60 @@ export class SqliteStateStore implements StateStore {
       ),
       alertAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO alerts (id, json) VALUES (?, ?)'),
       alertAll: db.prepare<[], { json: string }>('SELECT json FROM alerts ORDER BY seq'),
+      logAdd: db.prepare<[string, string]>('INSERT INTO state_log (seen, marks) VALUES (?, ?)'),
+      logAll: db.prepare<[], { seen: string; marks: string }>('SELECT seen, marks FROM state_log ORDER BY seq'),
+      logClear: db.prepare('DELETE FROM state_log'),
     };
     this.runTx = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.flush();
+      if (this.logged > FOLD_AFTER) this.fold();
       return result;
     });
+  }
+
+  /** Make the tables the whole committed state before listing or editing them directly. */
+  private settle(): void {
+    if (!this.logPending && this.logged === 0 && this.seenCache.dirty.length === 0 && this.markCache.dirty.length === 0) return;
+    if (this.depth === 0) this.transaction(() => this.fold());
+    else this.fold();
+  }
+
+  /** Apply the change log to the tables (inside a transaction): each key written once, last value wins. */
+  private fold(): void {
+    this.flush();
+    if (!this.logPending) {
+      // Every log row since the last fold came from cells still cached: write their values, skip the parse.
+      for (const c of this.loggedSeen) this.q.seenPut.run(c.ns, c.key, c.first, c.last);
+      for (const c of this.loggedMarks) this.q.markSet.run(c.ns, c.key, c.until);
+    } else this.foldFromLog();
+    this.q.logClear.run();
+    this.loggedSeen.clear();
+    this.loggedMarks.clear();
+    this.logged = 0;
+    this.logPending = false;
+  }
+
+  /** The log may hold rows no cached cell stands for (another run's, or ours before the cache was dropped). */
+  private foldFromLog(): void {
+    const seen = new Map<string, [string, string, number, number]>();
+    const marks = new Map<string, [string, string, number]>();
+    for (const row of this.q.logAll.iterate()) {
+      const s = JSON.parse(row.seen) as SeenLog;
+      for (let i = 0; i + 3 < s.length; i += 4) {
+        const ns = s[i] as string;
+        const key = s[i + 1] as string;
+        seen.set(`${ns}\u0000${key}`, [ns, key, s[i + 2] as number, s[i + 3] as number]);
+      }
+      const m = JSON.parse(row.marks) as MarkLog;
+      for (let i = 0; i + 2 < m.length; i += 3) {
+        const ns = m[i] as string;
+        const key = m[i + 1] as string;
+        marks.set(`${ns}\u0000${key}`, [ns, key, m[i + 2] as number]);
+      }
+    }
+    for (const [ns, key, first, last] of seen.values()) this.q.seenPut.run(ns, key, first, last);
+    for (const [ns, key, until] of marks.values()) this.q.markSet.run(ns, key, until);
   }
 
   // ── seen ─────────────────────────────────────────────────────────────────────────────────────
@@ -185,6 +255,8 @@ export class SqliteStateStore implements StateStore {
     if (!cache.loadTried) this.loadWhole(cache, () => this.loadSeen());
     const hit = cache.get(ns, key);
     if (hit !== undefined) return hit;
+    // While the cache is whole since the last fold, a key it lacks is not in the change log either.
+    if (this.logPending) this.settle();
     const row = this.q.seenGet.get(ns, key);
     const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), first: row.first, last: row.last, dirty: false } : null;
     cache.put(ns, key, cell);
@@ -288,6 +360,8 @@ export class SqliteStateStore implements StateStore {
     if (!cache.loadTried) this.loadWhole(cache, () => this.loadMarks());
     const hit = cache.get(ns, key);
     if (hit !== undefined) return hit;
+    // While the cache is whole since the last fold, a key it lacks is not in the change log either.
+    if (this.logPending) this.settle();
     const row = this.q.markGet.get(ns, key);
     const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), until: row.until, dirty: false } : null;
     cache.put(ns, key, cell);
@@ -312,12 +386,13 @@ export class SqliteStateStore implements StateStore {
   // ── baseline access (cold paths: written through) ─────────────────────────────────────────────
 
   entries(ns?: string): BaselineEntry[] {
-    if (this.seenCache.dirty.length > 0) this.transaction(() => undefined);
+    this.settle();
     return ns === undefined ? this.q.seenAll.all() : this.q.seenNs.all(ns);
   }
 
   putEntry(e: BaselineEntry): void {
     if (this.depth === 0) return this.transaction(() => this.putEntry(e));
+    this.settle();
     const c = this.seenCell(e.ns, e.key);
     if (c === null) this.seenCache.put(e.ns, e.key, { ns: flatCopy(e.ns), key: flatCopy(e.key), first: e.first, last: e.last, dirty: false });
     else {
@@ -331,6 +406,7 @@ export class SqliteStateStore implements StateStore {
 
   forget(ns: string, key: string): boolean {
     if (this.depth === 0) return this.transaction(() => this.forget(ns, key));
+    this.settle();
     const c = this.seenCell(ns, key);
     if (c !== null) c.dirty = false;
     this.seenCache.put(ns, key, null);
@@ -388,13 +464,16 @@ export class SqliteStateStore implements StateStore {
   /** Write every dirty cell (inside the running transaction). */
   private flush(): void {
     const q = this.q;
+    const seenLog: SeenLog = [];
+    const markLog: MarkLog = [];
     const seen = this.seenCache.dirty;
     if (seen.length > 0) {
       this.seenCache.dirty = [];
       for (const c of seen) {
         if (!c.dirty) continue;
         c.dirty = false;
-        q.seenPut.run(c.ns, c.key, c.first, c.last);
+        seenLog.push(c.ns, c.key, c.first, c.last);
+        this.loggedSeen.add(c);
       }
     }
     const marks = this.markCache.dirty;
@@ -403,8 +482,13 @@ export class SqliteStateStore implements StateStore {
       for (const c of marks) {
         if (!c.dirty) continue;
         c.dirty = false;
-        q.markSet.run(c.ns, c.key, c.until);
+        markLog.push(c.ns, c.key, c.until);
+        this.loggedMarks.add(c);
       }
+    }
+    if (seenLog.length > 0 || markLog.length > 0) {
+      q.logAdd.run(JSON.stringify(seenLog), JSON.stringify(markLog));
+      this.logged += seenLog.length / 4 + markLog.length / 3;
     }
     const counters = this.countCache.dirty;
     if (counters.length > 0) {
@@ -426,12 +510,16 @@ export class SqliteStateStore implements StateStore {
   }
 
   private loadWhole<C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>, load: () => boolean): void {
+    this.settle();
     cache.loadTried = true;
     cache.whole = load();
     if (!cache.whole) cache.tooBig = true;
   }
 
   private dropCaches(): void {
+    this.logPending = true;
+    this.loggedSeen.clear();
+    this.loggedMarks.clear();
     this.seenCache.clear();
     this.markCache.clear();
     this.countCache.clear();
@@ -442,6 +530,9 @@ export class SqliteStateStore implements StateStore {
     const trimOne = <C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>): void => {
       if (cache.size <= MAX_CACHED || cache.dirty.length > 0) return;
       cache.tooBig = true;
+      this.logPending = true;
+      this.loggedSeen.clear();
+      this.loggedMarks.clear();
       cache.clear();
     };
     trimOne(this.seenCache);
@@ -451,6 +542,7 @@ export class SqliteStateStore implements StateStore {
 
   prune(now: number): void {
     if (this.depth === 0) return this.transaction(() => this.prune(now));
+    this.settle();
     this.q.markPrune.run(now);
     for (const [m, k, c] of this.markCache.cells()) {
       if (c !== null && c.until < now) {
@@ -461,6 +553,13 @@ export class SqliteStateStore implements StateStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      // Leave the tables whole for readers (`drawbridge baseline`); if this fails the log stays and is folded on the next open.
+      this.settle();
+    } catch {
+      // e.g. SQLITE_BUSY: nothing is lost, the committed log remains.
+    }
+    this.db.close();
   }
 }

@@ -178,7 +178,15 @@ export class SyslogReceiver {
     for await (const m of this.messages()) yield toEnvelopeLine(m) + '\n';
   }
 
-  async close(): Promise<void> {
+  /** Stop listening and end the generators. Safe to call more than once (a UDP socket closes only once). */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async shutDown(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     const closing: Promise<void>[] = [];

@@ -166,4 +166,10 @@ describe('startSyslogReceiver', () => {
     expect(r.address.host).toBe('127.0.0.1');
     expect(r.address.port).toBeGreaterThan(0);
   });
+
+  it('can be closed more than once (a UDP socket refuses a second close)', async () => {
+    const r = await startSyslogReceiver('udp://127.0.0.1:0');
+    await r.close();
+    await expect(r.close()).resolves.toBeUndefined();
+  });
 });
