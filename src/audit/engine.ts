@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
@@ -36,9 +36,9 @@ async function readAllStdin(): Promise<string> {
 
 /**
  * The real file system behind AuditContext: auditors never touch node:fs themselves. Within one
- * context, glob results and file reads are remembered (the last READ_MEMO small texts), because the
- * auditors of one directory ask for the same neighbours again and again (every .tf file of a module
- * reads its siblings); files are not expected to change during one audit run.
+ * context, the latest glob results and small file reads are remembered, because the auditors of one
+ * directory ask for the same neighbours again and again (every .tf file of a module reads its
+ * siblings); files are not expected to change during one audit run.
  */
 export function fsContext(config: DrawbridgeConfig): AuditContext {
   const globs = new Map<string, string[]>();
@@ -54,7 +54,7 @@ export function fsContext(config: DrawbridgeConfig): AuditContext {
         text = undefined;
       }
       if (text === undefined || text.length <= READ_MEMO_MAX_CHARS) {
-        if (reads.size >= READ_MEMO) reads.delete(reads.keys().next().value as string);
+        if (reads.size >= MEMO_ENTRIES) reads.delete(reads.keys().next().value as string);
         reads.set(path, text);
       }
       return text;
@@ -63,6 +63,7 @@ export function fsContext(config: DrawbridgeConfig): AuditContext {
       let hit = globs.get(pattern);
       if (!hit) {
         hit = globFiles(pattern);
+        if (globs.size >= MEMO_ENTRIES) globs.delete(globs.keys().next().value as string);
         globs.set(pattern, hit);
       }
       return [...hit];
@@ -70,20 +71,8 @@ export function fsContext(config: DrawbridgeConfig): AuditContext {
   };
 }
 
-const READ_MEMO = 64;
+const MEMO_ENTRIES = 64;
 const READ_MEMO_MAX_CHARS = 256 * 1024;
-
-/** Read a file unless it is larger than maxBytes: one open, one fstat, one read. */
-function readBounded(file: string, maxBytes: number): { text: string } | { size: number } {
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) return { size };
-    return { text: readFileSync(fd, 'utf8') };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 interface Candidate {
   file: string;
@@ -130,12 +119,12 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
       if (c.file === STDIN_NAME) {
         text = await (opts.readStdin ?? readAllStdin)();
       } else {
-        const read = readBounded(c.file, maxBytes);
-        if ('size' in read) {
-          problems.push({ file: c.file, message: `file is ${read.size} bytes, over the ${maxBytes}-byte limit; not audited` });
+        const size = statSync(c.file).size;
+        if (size > maxBytes) {
+          problems.push({ file: c.file, message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not audited` });
           continue;
         }
-        text = read.text;
+        text = readFileSync(c.file, 'utf8');
       }
     } catch (e) {
       problems.push({ file: c.file, message: `cannot read: ${(e as Error).message}` });

@@ -95,6 +95,7 @@ export function hitToFinding(rule: AuditRule, hit: RuleHit, file: string): Findi
 
 /** Turn hits into findings; a hit naming an unknown rule is a programming error and throws. */
 export function hitsToFindings(kind: string, hits: readonly RuleHit[], file: string): Finding[] {
+  if (hits.length === 0) return []; // no catalogue to read for a kind that found nothing
   const rules = loadRules(kind);
   return hits.map((h) => {
     const rule = rules.get(h.rule);

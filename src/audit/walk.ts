@@ -65,31 +65,36 @@ export function globFiles(pattern: string): string[] {
   let current: string[] = [absolute ? '/' : '.'];
   for (const [i, seg] of segments.entries()) {
     const last = i === segments.length - 1;
+    const want = (st: { isFile(): boolean; isDirectory(): boolean }): boolean => (last ? st.isFile() : st.isDirectory());
     const next: string[] = [];
     for (const base of current) {
       if (!WILD.test(seg)) {
-        next.push(join(base, seg));
+        if (isA(join(base, seg), want)) next.push(join(base, seg));
         continue;
       }
-      let names: string[];
+      let entries: Dirent[];
       try {
-        names = readdirSync(base);
+        entries = readdirSync(base, { withFileTypes: true });
       } catch {
         continue;
       }
-      for (const n of names.sort()) {
-        if (n.startsWith('.') && !seg.startsWith('.')) continue;
-        if (wildcardMatch(n, seg)) next.push(join(base, n));
+      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (e.name.startsWith('.') && !seg.startsWith('.')) continue;
+        if (!wildcardMatch(e.name, seg)) continue;
+        // The listing already says what a plain entry is; links are followed as stat(2) would.
+        const path = join(base, e.name);
+        if (e.isSymbolicLink() ? isA(path, want) : want(e)) next.push(path);
       }
     }
-    current = next.filter((p) => {
-      try {
-        const st = statSync(p);
-        return last ? st.isFile() : st.isDirectory();
-      } catch {
-        return false;
-      }
-    });
+    current = next;
   }
   return absolute ? current : current.map((p) => (p.startsWith('./') ? p.slice(2) : p));
+}
+
+function isA(path: string, want: (st: { isFile(): boolean; isDirectory(): boolean }) => boolean): boolean {
+  try {
+    return want(statSync(path));
+  } catch {
+    return false;
+  }
 }

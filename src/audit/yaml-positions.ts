@@ -3,7 +3,7 @@
  * Auditors work on plain values (`value`) and ask `lineOf(path)` only when they report, so the
  * rule logic never touches parser nodes.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { InputProblem } from './types.js';
 
 export type PathSegment = string | number;
@@ -54,7 +54,7 @@ export function parseYamlDocuments(file: string, text: string): ParsedYaml {
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = plainValue(doc);
     } catch (err) {
       problems.push({ file, line: lineAt(startOffset), message: `YAML document ${index + 1} skipped: ${errorText(err)}` });
       return;
@@ -68,6 +68,61 @@ export function parseYamlDocuments(file: string, text: string): ParsedYaml {
     });
   });
   return { documents, problems };
+}
+
+/**
+ * `doc.toJS()`. Manifests are plain maps, lists and scalars; for those a direct walk gives the same
+ * value as the library's conversion for much less work. Anything else (anchors and aliases, merge
+ * keys, collection keys, tagged collection types) goes through the library.
+ */
+function plainValue(doc: Document.Parsed): unknown {
+  const v = simpleValue(doc.contents);
+  return v === NOT_SIMPLE ? doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) : v;
+}
+
+const NOT_SIMPLE = Symbol('not simple');
+
+function simpleValue(node: unknown): unknown {
+  if (node === null) return null;
+  if (typeof node !== 'object' || (node as { anchor?: string }).anchor) return NOT_SIMPLE;
+  const proto: unknown = Object.getPrototypeOf(node);
+  if (proto === Scalar.prototype) return 'addToJSMap' in node ? NOT_SIMPLE : (node as Scalar).value;
+  if (proto === YAMLSeq.prototype) {
+    const out: unknown[] = [];
+    for (const item of (node as YAMLSeq).items) {
+      const v = simpleValue(item);
+      if (v === NOT_SIMPLE) return NOT_SIMPLE;
+      out.push(v);
+    }
+    return out;
+  }
+  if (proto !== YAMLMap.prototype) return NOT_SIMPLE;
+  const out: Record<string, unknown> = {};
+  for (const item of (node as YAMLMap).items) {
+    if (!(item instanceof Pair)) return NOT_SIMPLE;
+    const key = simpleKey(item.key);
+    if (key === undefined) return NOT_SIMPLE;
+    const v = simpleValue(item.value);
+    if (v === NOT_SIMPLE) return NOT_SIMPLE;
+    // As the library does: a key an object already answers to (`__proto__`, `constructor`) becomes an own property.
+    if (key in out) Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** A map key as the library turns it into a property name; undefined for keys left to the library. */
+function simpleKey(key: unknown): string | undefined {
+  if (key === null) return '';
+  if (typeof key !== 'object' || Object.getPrototypeOf(key) !== Scalar.prototype) return undefined;
+  const k = key as Scalar;
+  if (k.anchor || 'addToJSMap' in k) return undefined;
+  const v = k.value;
+  // `<<` may be a merge key (YAML 1.1, or the merge option); symbols are how the library marks them.
+  if (v === '<<' || typeof v === 'symbol') return undefined;
+  if (v === null) return '';
+  if (typeof v === 'object' || typeof v === 'function') return undefined;
+  return String(v);
 }
 
 /** Offset of the node at `path` (the key for map entries), or of the deepest ancestor found. */

@@ -25,13 +25,16 @@ export class ReorderBuffer<T extends Timed> {
   push(item: T): void {
     const h = this.heap;
     h.push(item);
+    // Sift up, moving parents down into the hole (no swap temporaries: this runs for every event).
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!before(item, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = item;
   }
 
   /** Release, in time order, every item at or before `watermark`. */
@@ -46,19 +49,20 @@ export class ReorderBuffer<T extends Timed> {
     const h = this.heap;
     const top = h[0]!;
     const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
+    const n = h.length;
+    if (n > 0) {
+      // Sift the last item down from the root, moving the smaller child up into the hole.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const m = r < n && before(h[r]!, h[l]!) ? r : l;
+        if (!before(h[m]!, last)) break;
+        h[i] = h[m]!;
         i = m;
       }
+      h[i] = last;
     }
     return top;
   }

@@ -5,6 +5,7 @@
  */
 export function flatCopy(s: string): string {
   if (s.length < 13) return s;
-  // UTF-16 round trip: exact for every JS string (lone surrogates included) and always a fresh string.
-  return Buffer.from(s, 'utf16le').toString('utf16le');
+  // Slicing a concatenation flattens it into a new string first, so the result points into that copy,
+  // never into `s`'s parent. Exact for every JS string, and far cheaper than a Buffer round trip.
+  return (' ' + s).slice(1);
 }

@@ -46,6 +46,16 @@ function v4Text(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
+/** The network (as a uint32) an IPv4 address (uint32) lies in at a prefix length. */
+export function v4Network(n: number, prefix: number): number {
+  return (n & v4Mask(prefix)) >>> 0;
+}
+
+/** networkOf's text for an IPv4 network from v4Network: "a.b.c.0/24". */
+export function v4NetworkText(net: number, prefix: number): string {
+  return `${v4Text(net)}/${prefix}`;
+}
+
 /** Parse an IP literal (v4, v6, v4-mapped v6 folded to v4); undefined when it is not one. */
 export function parseIp(s: string): Parsed | undefined {
   const t = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
@@ -120,7 +130,7 @@ export class RangeSet {
 /** The network an address belongs to at the given prefix, as "a.b.c.0/24" or "2001:db8:1::/48". */
 export function networkOf(ip: string, v4Prefix = 24, v6Prefix = 48): string | undefined {
   const n = ipv4Number(ip);
-  if (n >= 0) return `${v4Text((n & v4Mask(v4Prefix)) >>> 0)}/${v4Prefix}`;
+  if (n >= 0) return v4NetworkText(v4Network(n, v4Prefix), v4Prefix);
   const a = parseIp(ip);
   if (!a) return undefined;
   const bits = a.kind() === 'ipv4' ? v4Prefix : v6Prefix;

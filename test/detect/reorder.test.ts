@@ -25,4 +25,28 @@ describe('ReorderBuffer', () => {
       }),
     );
   });
+
+  it('property: pushes and releases interleaved come out in (time, arrival) order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(-1))), (ops) => {
+        const b = new ReorderBuffer<{ time: number; seq: number }>();
+        const pending: { time: number; seq: number }[] = [];
+        let seq = 0;
+        for (const op of ops) {
+          if (op >= 0) {
+            const item = { time: op, seq: seq++ };
+            b.push(item);
+            pending.push(item);
+          } else {
+            // Release everything up to the median pending time.
+            const w = pending.length > 0 ? [...pending].sort((x, y) => x.time - y.time)[pending.length >> 1]!.time : 0;
+            const expected = pending.filter((x) => x.time <= w).sort((x, y) => x.time - y.time || x.seq - y.seq);
+            expect(b.release(w)).toEqual(expected);
+            pending.splice(0, pending.length, ...pending.filter((x) => x.time > w));
+          }
+        }
+        expect(b.size).toBe(pending.length);
+      }),
+    );
+  });
 });

@@ -90,10 +90,20 @@ export function imageMatchesHint(repository: string, hint: string): boolean {
   return last === h;
 }
 
+/** Profiles per repository: a manifest set names the same few images many times over. */
+const profilesByRepository = new Map<string, AdminProfile[]>();
+const REPOSITORY_MEMO = 4096;
+
 export function profilesForImage(image: string): AdminProfile[] {
   const { repository } = parseImage(image);
   if (!repository) return [];
-  return adminProfiles().filter((p) => p.images.some((h) => imageMatchesHint(repository, h)));
+  let hit = profilesByRepository.get(repository);
+  if (!hit) {
+    hit = adminProfiles().filter((p) => p.images.some((h) => imageMatchesHint(repository, h)));
+    if (profilesByRepository.size >= REPOSITORY_MEMO) profilesByRepository.clear();
+    profilesByRepository.set(repository, hit);
+  }
+  return [...hit];
 }
 
 export interface AdminBackend {

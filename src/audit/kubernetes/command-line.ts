@@ -28,6 +28,8 @@ export interface CommandLine {
 
 /** Split a shell-ish string on whitespace, honouring simple single/double quotes. */
 export function splitWords(s: string): string[] {
+  // Most items are one flag or a path: without quotes the words are the runs between whitespace.
+  if (!s.includes('"') && !s.includes("'")) return s.split(/\s+/).filter((w) => w !== '');
   const out: string[] = [];
   let word = '';
   let inWord = false;

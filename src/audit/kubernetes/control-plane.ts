@@ -32,10 +32,10 @@ export function componentContainers(objects: readonly K8sObject[], component: st
   const out: ComponentContainer[] = [];
   for (const object of objects) {
     for (const ref of containersOf(object)) {
-      // Which binary runs needs only the words; line numbers are looked up for the containers a rule reads.
+      // Telling the binary apart needs only the words; line numbers wait until a rule reads the container.
       if (componentOf(ref.image, commandWords(ref)) !== component) continue;
       const cmd = commandLineOf(object, ref, BOOLEAN_FLAGS);
-    const version = imageVersion(ref.image);
+      const version = imageVersion(ref.image);
       out.push({ object, ref, cmd, resource: `${resourceName(object)} (container ${ref.name})`, ...(version ? { version } : {}) });
     }
   }

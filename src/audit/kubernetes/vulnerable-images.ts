@@ -23,8 +23,21 @@ export function versionFromTag(tag: string, product: AdvisoryProduct): string | 
   return `${m[1]}${m[2] ?? ''}`;
 }
 
+/** Answers per product table (tests bring their own) and repository: the same images recur. */
+const productMemo = new WeakMap<readonly AdvisoryProduct[], Map<string, AdvisoryProduct | undefined>>();
+const PRODUCT_MEMO = 4096;
+
 function productForImage(repository: string, products: readonly AdvisoryProduct[]): AdvisoryProduct | undefined {
-  return products.find((p) => p.images.some((h) => imageMatchesHint(repository, h)));
+  let byRepository = productMemo.get(products);
+  if (!byRepository) {
+    byRepository = new Map();
+    productMemo.set(products, byRepository);
+  }
+  if (byRepository.has(repository)) return byRepository.get(repository);
+  const found = products.find((p) => p.images.some((h) => imageMatchesHint(repository, h)));
+  if (byRepository.size >= PRODUCT_MEMO) byRepository.clear();
+  byRepository.set(repository, found);
+  return found;
 }
 
 const WORST = ['critical', 'high', 'medium', 'low', 'info'] as const;

@@ -192,7 +192,7 @@ export function decodeSshdMessage(body: string, ctx: SshdContext): SshdResult {
   if (msg.startsWith('error: ') || msg.startsWith('fatal: ')) {
     msg = msg.slice(7);
     diagnostic = true;
-  } else if (/^debug\d: /.test(msg)) return [];
+  } else if (msg.charCodeAt(0) === 100 /* d */ && /^debug\d: /.test(msg)) return [];
 
   const first = msg.charCodeAt(0);
   let m: RegExpExecArray | null;

@@ -25,12 +25,13 @@ import type { DrawbridgeEvent } from '../../model/event.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { bump, type Severity } from '../../model/severity.js';
 import { SUB_TECHNIQUES, type SubTechnique } from '../../model/technique.js';
-import { isIp, networkOf } from '../../intel/ranges.js';
+import { ipv4Number, isIp, networkOf, v4Network, v4NetworkText } from '../../intel/ranges.js';
 import { SSH_DEFAULT_PORT } from '../decoders/sshd-messages.js';
 import type { StateView } from '../state/types.js';
 import { authHost, authSubTechnique, evidence, logLocation, sourceOrigin } from './common.js';
 import { readId, readNumber, writeId, writeNumber } from './registers.js';
 import type { DetectEnv, Detector, EventContext } from './types.js';
+import type { ManagementService } from '../../catalog/services.js';
 import { apiSubTechnique, isAuthenticatedRequest, isWrite } from './workloads.js';
 
 const RULE = 'new-source-range';
@@ -54,13 +55,25 @@ interface Connection {
   user?: string;
 }
 
+const SERVICE_IDS = new WeakMap<readonly ManagementService[], string>();
+
+/** "ssh|…": the services a port is known for (once per catalogue entry, not per flow). */
+function serviceIds(services: readonly ManagementService[]): string {
+  let ids = SERVICE_IDS.get(services);
+  if (ids === undefined) {
+    ids = services.map((s) => s.id).join('|');
+    SERVICE_IDS.set(services, ids);
+  }
+  return ids;
+}
+
 function connectionOf(ev: DrawbridgeEvent, env: DetectEnv): Connection | undefined {
   if (ev.kind === 'flow') {
     if (ev.action !== 'accept' || ev.direction === 'outbound') return undefined;
     const services = env.managementPorts.get(ev.dstPort);
     if (!services || services.length === 0) return undefined;
     const svc = services[0]!;
-    return { src: ev.src, host: ev.dst, port: ev.dstPort, subTechnique: svc.subTechnique, service: services.map((s) => s.id).join('|'), login: false };
+    return { src: ev.src, host: ev.dst, port: ev.dstPort, subTechnique: svc.subTechnique, service: serviceIds(services), login: false };
   }
   if (ev.kind === 'auth' && ev.service === 'ssh') {
     return { src: ev.src, host: authHost(ev), port: ev.dstPort ?? SSH_DEFAULT_PORT, subTechnique: authSubTechnique(ev), service: 'ssh', login: ev.success, user: ev.user };
@@ -68,9 +81,83 @@ function connectionOf(ev: DrawbridgeEvent, env: DetectEnv): Connection | undefin
   return undefined;
 }
 
-function rangeOf(src: string, env: DetectEnv): string | undefined {
+/**
+ * Range texts and baseline keys of IPv4 networks, built once and then reused. A string used again as
+ * a map key is hashed once; one built afresh for every event is flattened and hashed every time,
+ * which was most of the cost of a baseline lookup. Pure memoisation: bounded, and dropped when full.
+ */
+const MEMO_LIMIT = 100_000;
+let memoPrefix = -1;
+const rangeTexts = new Map<number, string>();
+const rangeKeys = new Map<string, Map<number, string>>();
+const targets = new Map<string, Map<number, string>>();
+let memoKeys = 0;
+
+function memoFor(prefix: number): void {
+  if (prefix === memoPrefix && rangeTexts.size < MEMO_LIMIT && memoKeys < MEMO_LIMIT) return;
+  memoPrefix = prefix;
+  rangeTexts.clear();
+  rangeKeys.clear();
+  targets.clear();
+  memoKeys = 0;
+}
+
+/** `${host}:${port}` (memoised with the range keys it prefixes). */
+function targetOf(host: string, port: number): string {
+  let byPort = targets.get(host);
+  if (byPort === undefined) {
+    byPort = new Map();
+    targets.set(host, byPort);
+  }
+  let t = byPort.get(port);
+  if (t === undefined) {
+    t = `${host}:${port}`;
+    byPort.set(port, t);
+    memoKeys++;
+  }
+  return t;
+}
+
+/** A source's range: its text, and the IPv4 network as a number (-1 for IPv6). */
+interface SourceRange {
+  text: string;
+  net: number;
+}
+
+function rangeOf(src: string, env: DetectEnv): SourceRange | undefined {
+  const n = ipv4Number(src);
+  if (n >= 0) {
+    if (env.allowed.containsV4(n)) return undefined;
+    const prefix = env.config.detect.sourcePrefixV4;
+    memoFor(prefix);
+    const net = v4Network(n, prefix);
+    let text = rangeTexts.get(net);
+    if (text === undefined) {
+      text = v4NetworkText(net, prefix);
+      rangeTexts.set(net, text);
+    }
+    return { text, net };
+  }
   if (!isIp(src) || env.allowed.contains(src)) return undefined;
-  return networkOf(src, env.config.detect.sourcePrefixV4, env.config.detect.sourcePrefixV6);
+  const text = networkOf(src, env.config.detect.sourcePrefixV4, env.config.detect.sourcePrefixV6);
+  return text === undefined ? undefined : { text, net: -1 };
+}
+
+/** `${target}\0${range}`, the DS0029 baseline key (memoised for IPv4 ranges). */
+function baselineKey(target: string, range: SourceRange): string {
+  if (range.net < 0) return `${target}\u0000${range.text}`;
+  let byNet = rangeKeys.get(target);
+  if (byNet === undefined) {
+    byNet = new Map();
+    rangeKeys.set(target, byNet);
+  }
+  let key = byNet.get(range.net);
+  if (key === undefined) {
+    key = `${target}\u0000${range.text}`;
+    byNet.set(range.net, key);
+    memoKeys++;
+  }
+  return key;
 }
 
 /** The table above. */
@@ -169,10 +256,11 @@ function connectionAlert(ev: DrawbridgeEvent, state: StateView, ctx: EventContex
   const { env } = ctx;
   const c = connectionOf(ev, env);
   if (!c) return [];
-  const range = rangeOf(c.src, env);
-  if (!range) return [];
-  const target = `${c.host}:${c.port}`;
-  const isNew = state.seen(NEW_SOURCE_RANGE_NS, `${target}\u0000${range}`, ev.time, env.config.detect.baselineExpiry);
+  const sourceRange = rangeOf(c.src, env);
+  if (!sourceRange) return [];
+  const range = sourceRange.text;
+  const target = sourceRange.net >= 0 ? targetOf(c.host, c.port) : `${c.host}:${c.port}`;
+  const isNew = state.seen(NEW_SOURCE_RANGE_NS, baselineKey(target, sourceRange), ev.time, env.config.detect.baselineExpiry);
   if (!isNew || ctx.learning) return [];
   const origin = sourceOrigin(c.src, env);
   const loginSeen = c.login || state.marked(FOLLOW_LOGIN_NS, range, ev.time);
@@ -234,7 +322,7 @@ export const newSourceRange: Detector = {
     if (ev.kind !== 'api' && !(ev.kind === 'auth' && ev.success)) return raised;
     const range = rangeOf(ev.src, ctx.env);
     // A record that raised its own new-range alert says everything the escalation would.
-    return range ? [...raised, ...follow(ev, state, ctx, range, raised.length === 0)] : raised;
+    return range ? [...raised, ...follow(ev, state, ctx, range.text, raised.length === 0)] : raised;
   },
 };
 

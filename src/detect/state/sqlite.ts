@@ -195,6 +195,8 @@ export class SqliteStateStore implements StateStore {
       logAdd: db.prepare<[string, string]>('INSERT INTO state_log (seen, marks) VALUES (?, ?)'),
       logAll: db.prepare<[], { seen: string; marks: string }>('SELECT seen, marks FROM state_log ORDER BY seq'),
       logClear: db.prepare('DELETE FROM state_log'),
+      // Prepared once: db.pragma() prepares its statement at every call.
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     this.runTx = db.transaction((fn: () => unknown) => {
       const result = fn();
@@ -442,7 +444,7 @@ export class SqliteStateStore implements StateStore {
   transaction<T>(fn: () => T): T {
     if (this.depth === 0) {
       // Another connection committed since our last look: what we cached may be stale.
-      const v = this.db.pragma('data_version', { simple: true }) as number;
+      const v = this.q.dataVersion.get() as number;
       if (v !== this.dataVersion) {
         if (this.dataVersion !== -1) this.dropCaches();
         this.dataVersion = v;

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileLayout, decodeRecord, DEFAULT_V2_FIELDS, isHeaderLine, layoutFor, readRecordInPlace } from '../../../src/detect/decoders/aws-vpc-flow.js';
+import { parseRfc3339 } from '../../../src/detect/decoders/syslog.js';
 import type { RecordRef } from '../../../src/model/event.js';
 
 const ref: RecordRef = { source: 'fast.log', offset: 0, line: 1 };
@@ -67,5 +68,44 @@ describe('aws-vpc-flow: reading a record in place', () => {
     expect(readRecordInPlace('', undefined, ref)).toBeUndefined();
     expect(readRecordInPlace('2 123456789012 eni-1 203.0.113.9 10.0.1.20 1 22 6 1 60 1700000000 1700000060 MAYBE OK', undefined, ref)).toBeUndefined();
     expect(readRecordInPlace('2 123456789012 eni-1 203.0.113.9 10.0.1.20 1 22 6 1 60 1700000000 1700000060 ACCEPT NODATA', undefined, ref)).toEqual([]);
+  });
+});
+
+describe('syslog timestamps: the day cache', () => {
+  /** Date.UTC on every part, refusing dates that roll over (Feb 30, 23:59:60), as before the cache. */
+  function reference(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | undefined {
+    if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+    const t = Date.UTC(y, mo, d, h, mi, s, ms);
+    return new Date(t).getUTCDate() === d ? t : undefined;
+  }
+  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+  it('gives what Date.UTC gives, in any order of days', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 9999 }),
+            fc.integer({ min: 1, max: 13 }),
+            fc.integer({ min: 0, max: 32 }),
+            fc.integer({ min: 0, max: 24 }),
+            fc.integer({ min: 0, max: 60 }),
+            fc.integer({ min: 0, max: 61 }),
+            fc.integer({ min: 0, max: 999 }),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (stamps) => {
+          for (const [y, mo, d, h, mi, s, ms] of stamps) {
+            const text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`;
+            expect(parseRfc3339(text)?.[0]).toBe(reference(y, mo - 1, d, h, mi, s, ms));
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(parseRfc3339('2024-12-31T23:59:60Z')).toBeUndefined();
+    expect(parseRfc3339('2025-02-29T10:00:00Z')).toBeUndefined();
+    expect(parseRfc3339('2024-02-29T10:00:00Z')?.[0]).toBe(Date.UTC(2024, 1, 29, 10));
   });
 });
