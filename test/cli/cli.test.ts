@@ -139,3 +139,16 @@ describe('drawbridge audit --advisories', () => {
     expect(bad.stderr).toContain('nope: no such folder');
   });
 });
+
+describe('drawbridge demo', () => {
+  it('audits the bundled configs and finds the planted intrusion as one incident, leaving no state behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drb-demo-'));
+    const r = run(['demo'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('sshd-password-auth');
+    expect(r.stdout).toMatch(/unseen-credential[\s\S]*ci-deploy@bastion-1/);
+    expect(r.stdout).toMatch(/incident INC-[0-9a-f]{16} \(high\): Activity from 185\.225\.74\.61 as ci-deploy: access → credential/);
+    expect(r.stdout).toContain('161 low/info alerts not shown');
+    expect(existsSync(join(dir, '.drawbridge'))).toBe(false);
+  });
+});
