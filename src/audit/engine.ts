@@ -1,9 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Dirent } from 'node:fs';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
 import type { AuditContext, AuditResult, Auditor, InputProblem } from './types.js';
-import { globFiles, walkFiles } from './walk.js';
+import { globFiles, listDir, walkFiles, type ListDir } from './walk.js';
 
 export interface AuditOptions {
   config: DrawbridgeConfig;
@@ -36,13 +36,23 @@ async function readAllStdin(): Promise<string> {
 
 /**
  * The real file system behind AuditContext: auditors never touch node:fs themselves. Within one
- * context, the latest glob results and small file reads are remembered, because the auditors of one
- * directory ask for the same neighbours again and again (every .tf file of a module reads its
- * siblings); files are not expected to change during one audit run.
+ * context, the latest directory listings, glob results and small file reads are remembered, because
+ * the auditors of one directory ask for the same neighbours again and again (every .tf file of a
+ * module reads its siblings); files are not expected to change during one audit run.
  */
 export function fsContext(config: DrawbridgeConfig): AuditContext {
   const globs = new Map<string, string[]>();
   const reads = new Map<string, string | undefined>();
+  const listings = new Map<string, Dirent[]>();
+  const list: ListDir = (dir) => {
+    let hit = listings.get(dir);
+    if (!hit) {
+      hit = listDir(dir); // throws for an unreadable directory, as globFiles expects
+      if (listings.size >= MEMO_ENTRIES) listings.delete(listings.keys().next().value as string);
+      listings.set(dir, hit);
+    }
+    return hit;
+  };
   return {
     config,
     readFile(path: string): string | undefined {
@@ -62,7 +72,7 @@ export function fsContext(config: DrawbridgeConfig): AuditContext {
     glob(pattern: string): string[] {
       let hit = globs.get(pattern);
       if (!hit) {
-        hit = globFiles(pattern);
+        hit = globFiles(pattern, list);
         if (globs.size >= MEMO_ENTRIES) globs.delete(globs.keys().next().value as string);
         globs.set(pattern, hit);
       }
@@ -124,7 +134,8 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
           problems.push({ file: c.file, message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not audited` });
           continue;
         }
-        text = readFileSync(c.file, 'utf8');
+        // Through the context: an auditor may already have read this file as a neighbour of another.
+        text = ctx.readFile(c.file) ?? readFileSync(c.file, 'utf8');
       }
     } catch (e) {
       problems.push({ file: c.file, message: `cannot read: ${(e as Error).message}` });

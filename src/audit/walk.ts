@@ -59,11 +59,21 @@ const WILD = /[*?]/;
  * Expand a path pattern on the real file system the way glob(3) does for sshd's Include: `*` and `?`
  * within one path segment, hidden names only when the segment itself starts with a dot, sorted output.
  */
-export function globFiles(pattern: string): string[] {
+/** A directory's entries; injectable so that one audit run can list a directory once for many patterns. */
+export type ListDir = (dir: string) => Dirent[];
+
+export const listDir: ListDir = (dir) => readdirSync(dir, { withFileTypes: true });
+
+export function globFiles(pattern: string, list: ListDir = listDir): string[] {
   const absolute = isAbsolute(pattern);
   const segments = pattern.split('/').filter((s) => s !== '' && s !== '.');
   let current: string[] = [absolute ? '/' : '.'];
-  for (const [i, seg] of segments.entries()) {
+  for (let i = 0; i < segments.length; i++) {
+    let seg = segments[i] as string;
+    // A run of literal segments is one lookup: if the whole path resolves, every step was a directory.
+    // Not across `..`, which join() would fold away together with the step before it.
+    const literal = (s: string | undefined): boolean => s !== undefined && s !== '..' && !WILD.test(s);
+    if (literal(seg)) while (literal(segments[i + 1])) seg = join(seg, segments[++i] as string);
     const last = i === segments.length - 1;
     const want = (st: { isFile(): boolean; isDirectory(): boolean }): boolean => (last ? st.isFile() : st.isDirectory());
     const next: string[] = [];
@@ -74,11 +84,11 @@ export function globFiles(pattern: string): string[] {
       }
       let entries: Dirent[];
       try {
-        entries = readdirSync(base, { withFileTypes: true });
+        entries = list(base);
       } catch {
         continue;
       }
-      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         if (e.name.startsWith('.') && !seg.startsWith('.')) continue;
         if (!wildcardMatch(e.name, seg)) continue;
         // The listing already says what a plain entry is; links are followed as stat(2) would.
