@@ -108,6 +108,14 @@ export function parseJsonAccess(o: JsonObject, ref: RecordRef): HttpRecord | str
   if (host !== undefined) rec.host = host;
   const ua = firstStr(o, ['http_user_agent', 'user_agent']);
   if (ua !== undefined) rec.userAgent = ua;
+  // mTLS in front of an admin API (e.g. the Docker API on 2376 behind nginx): a certificate nginx verified
+  // ($ssl_client_verify = SUCCESS) identifies the caller; $ssl_client_fingerprint is its SHA-1.
+  const fp = firstStr(o, ['ssl_client_fingerprint']);
+  if (fp !== undefined && /^[0-9a-f]{40}$/i.test(fp) && firstStr(o, ['ssl_client_verify']) === 'SUCCESS') {
+    rec.credential = `x509-sha1:${fp.toLowerCase()}`;
+    const dn = firstStr(o, ['ssl_client_s_dn']);
+    if (rec.actor === undefined && dn !== undefined) rec.actor = dn;
+  }
   return rec;
 }
 

@@ -51,11 +51,12 @@ function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
     observer: ev.observer,
     service: ev.service === 'http' ? 'other' : ev.service,
     user: ev.actor,
-    method: 'token',
+    // A proxy-verified client certificate (x509-…) is a certificate, anything else a token.
+    method: ev.credential.startsWith('x509-') ? 'certificate' : 'token',
     credential: ev.credential,
-    credentialKind: 'token',
+    credentialKind: ev.credential.startsWith('x509-') ? 'other' : 'token',
     src: ev.src,
-    dst: ev.dst ?? ev.service,
+    dst: ev.dst ?? ev.host ?? ev.service,
     dstPort: ev.dstPort,
     success: true,
   };

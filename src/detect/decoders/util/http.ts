@@ -115,6 +115,8 @@ export interface HttpRecord {
   host?: string;
   userAgent?: string;
   observer?: string;
+  /** A client certificate the proxy verified (e.g. "x509-sha1:<hex>"): the caller's credential. */
+  credential?: string;
 }
 
 /**
@@ -141,5 +143,6 @@ export function httpApiEvent(r: HttpRecord): ApiEvent {
   if (host !== undefined) ev.host = own(host);
   if (r.userAgent !== undefined) ev.userAgent = own(r.userAgent);
   if (r.observer !== undefined) ev.observer = own(r.observer);
+  if (r.credential !== undefined) ev.credential = own(r.credential);
   return ev;
 }
