@@ -126,7 +126,7 @@ function simpleKey(key: unknown): string | undefined {
 }
 
 /** Offset of the node at `path` (the key for map entries), or of the deepest ancestor found. */
-function offsetOf(root: unknown, path: YamlPath): number | undefined {
+export function offsetOf(root: unknown, path: YamlPath): number | undefined {
   let node: unknown = root;
   let best: number | undefined = rangeStart(root);
   for (const seg of path) {

@@ -2,8 +2,9 @@
  * JSON and YAML documents with line numbers per path, CloudFormation short tags (!Ref, !Sub …)
  * understood as their long form ({ Ref: … }, { "Fn::Sub": … }) so that templates parse and refer.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Tags } from 'yaml';
+import { LineCounter, parseAllDocuments, type Tags } from 'yaml';
 import type { InputProblem } from '../types.js';
+import { offsetOf } from '../yaml-positions.js';
 
 export type Path = readonly (string | number)[];
 
@@ -69,31 +70,6 @@ export function parseDocuments(file: string, text: string, customTags?: Tags): {
   return { docs, problems };
 }
 
-function offsetOf(root: unknown, path: Path): number | undefined {
-  let node: unknown = root;
-  let best = rangeStart(root);
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return best;
-      best = rangeStart(pair.key) ?? best;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg];
-      if (item === undefined) return best;
-      best = rangeStart(item) ?? best;
-      node = item;
-    } else {
-      return best;
-    }
-  }
-  return best;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  const range = (node as Node | null | undefined)?.range;
-  return Array.isArray(range) ? range[0] : undefined;
-}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err);
