@@ -16,8 +16,7 @@ import {
   type BaselineTarget,
 } from '../detect/baseline.js';
 import { MemoryStateStore } from '../detect/state/memory.js';
-import { SqliteStateStore } from '../detect/state/sqlite.js';
-import { stateDbPath } from '../detect/state/index.js';
+import { openStateStore, stateDbPath } from '../detect/state/index.js';
 import type { StateStore } from '../detect/state/types.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { addDetectOptions, checkDetectFlags, checkInputs, type DetectFlags } from './detect.js';
@@ -37,13 +36,14 @@ interface StoreFlags {
 function storeOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'drawbridge.yaml (default: ./drawbridge.yaml when present)')
-    .option('--state-dir <dir>', 'where SQLite state lives (default: .drawbridge)');
+    .option('--state-dir <dir>', 'where SQLite state lives (default: .drawbridge)')
+    .option('--store <sqlite|redis://host:port>', 'the state store: the embedded SQLite file (default) or a Redis server');
 }
 
-/** Run fn on the SQLite store; reading commands on a missing store see an empty one rather than creating it. */
+/** Run fn on the configured store; reading commands on a missing SQLite file see an empty store rather than creating it. */
 function withStore<T>(config: DrawbridgeConfig, write: boolean, fn: (store: StateStore) => T): T {
   const path = stateDbPath(config);
-  const store: StateStore = write || existsSync(path) ? new SqliteStateStore(path) : new MemoryStateStore();
+  const store: StateStore = config.store !== 'sqlite' || write || existsSync(path) ? openStateStore(config) : new MemoryStateStore();
   try {
     return fn(store);
   } finally {

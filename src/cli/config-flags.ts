@@ -25,6 +25,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--org-asn <asn...>', help: "the organisation's autonomous systems, e.g. 64500 or AS64500", path: ['organisation', 'asns'], kind: 'asns', append: true, lenses: ALL },
   { option: '--management-port <service=port...>', help: 'extra ports of a catalogue service, e.g. ssh=2200', path: ['managementPorts'], kind: 'ports', lenses: ALL },
   { option: '--advisories <dir...>', help: 'folders of your own OSV advisories (JSON), matched with the shipped ones', path: ['advisories'], kind: 'list', append: true, lenses: ['audit', 'probe'] },
+  { option: '--store <sqlite|redis://host:port>', help: 'where detect keeps its state: the embedded SQLite file (default) or a Redis server', path: ['store'], kind: 'text', lenses: ['detect'] },
   { option: '--timeout <duration>', help: 'per connection and read, e.g. 3s', path: ['probe', 'timeout'], kind: 'text', lenses: ['probe'] },
   { option: '--concurrency <n>', help: 'endpoints probed at once', path: ['probe', 'concurrency'], kind: 'number', lenses: ['probe'] },
   { option: '--rate <n>', help: 'new connections per second', path: ['probe', 'rate'], kind: 'number', lenses: ['probe'] },

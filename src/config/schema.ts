@@ -40,6 +40,11 @@ export const ConfigSchema = z
     /** Extra ports per catalogue service id, e.g. { ssh: [2200] }. */
     managementPorts: z.record(z.string(), z.array(port)).default({}),
     stateDir: z.string().default('.drawbridge'),
+    /** Where detect keeps baselines and offsets: the embedded SQLite file, or a Redis server (redis://host:port[/db]). */
+    store: z
+      .string()
+      .refine((s) => s === 'sqlite' || /^rediss?:\/\/[^/\s]+/.test(s), 'expected "sqlite" or a redis:// URL')
+      .default('sqlite'),
     /** Folders of the user's own OSV advisories, matched with the shipped catalogue. */
     advisories: z.array(z.string()).default([]),
     failOn: z.enum(SEVERITIES).default('high'),

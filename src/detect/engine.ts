@@ -25,9 +25,8 @@ import type { DetectEnv, Detector } from './detectors/types.js';
 import type { Line } from './lines.js';
 import { ReorderBuffer } from './reorder.js';
 import { fileKey, followFileReader, onceFileReader, streamReader, type SourceRead, type SourceReader } from './sources.js';
-import { SqliteStateStore } from './state/sqlite.js';
 import type { StateStore } from './state/types.js';
-import { stateDbPath } from './state/index.js';
+import { openStateStore } from './state/index.js';
 import { flatCopy } from './strings.js';
 import { isRejection, type Decoder, type DecodeResult, type RecordDecoder } from './types.js';
 
@@ -200,7 +199,7 @@ function newSource(name: string, key: string | undefined, reader: SourceReader, 
 /** Run detection over the inputs (file paths; "-" is stdin). */
 export async function runDetect(inputs: string[], opts: DetectOptions): Promise<DetectResult> {
   const { config } = opts;
-  const store = opts.store ?? new SqliteStateStore(stateDbPath(config));
+  const store = opts.store ?? openStateStore(config);
   const decoders = opts.decoders ?? DECODERS;
   const detectors = opts.detectors ?? DETECTORS;
   let asn = opts.asn;

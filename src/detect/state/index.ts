@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import type { DrawbridgeConfig } from '../../config/schema.js';
 import { MemoryStateStore } from './memory.js';
 import { SqliteStateStore } from './sqlite.js';
+import { RedisStateStore } from './redis.js';
 import type { StateStore } from './types.js';
 
 export type { StateStore, StateView, Checkpoint, SeenEntry } from './types.js';
@@ -14,7 +15,8 @@ export function stateDbPath(config: DrawbridgeConfig, cwd: string = process.cwd(
   return join(dir, 'state.db');
 }
 
-/** The default durable store for a config. */
-export function openStateStore(config: DrawbridgeConfig, kind: 'sqlite' | 'memory' = 'sqlite'): StateStore {
-  return kind === 'memory' ? new MemoryStateStore() : new SqliteStateStore(stateDbPath(config));
+/** The durable store a config names (`store`): SQLite under the state folder by default, or Redis. */
+export function openStateStore(config: DrawbridgeConfig, kind: 'configured' | 'memory' = 'configured'): StateStore {
+  if (kind === 'memory') return new MemoryStateStore();
+  return config.store === 'sqlite' ? new SqliteStateStore(stateDbPath(config)) : new RedisStateStore({ url: config.store });
 }

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_REDIS, startRedis, type RedisServer } from '../detect/state/redis-server.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = import.meta.resolve('tsx');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/bin.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!HAVE_REDIS)('detect --store redis://', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it('keeps baselines and offsets in a real Redis: same alerts as SQLite, and a second run resumes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drb-redis-cli-'));
+    const common = ['detect', join(ROOT, 'samples/logs/auth.log'), '--config', join(ROOT, 'samples/drawbridge.yaml'), '--format', 'json'];
+    const sqlite = JSON.parse(run([...common, '--state-dir', join(dir, 'sqlite')], dir).stdout) as { alerts: { id: string }[] };
+    const first = run([...common, '--state-dir', join(dir, 'redis'), '--store', redis.url], dir);
+    const viaRedis = JSON.parse(first.stdout) as { alerts: { id: string; rule: string }[] };
+    expect(viaRedis.alerts.map((a) => a.id)).toEqual(sqlite.alerts.map((a) => a.id));
+    expect(viaRedis.alerts.some((a) => a.rule === 'unseen-credential')).toBe(true);
+    const second = JSON.parse(run([...common, '--state-dir', join(dir, 'redis'), '--store', redis.url], dir).stdout) as { alerts: unknown[] };
+    expect(second.alerts).toEqual([]);
+    const list = run(['baseline', 'list', '--store', redis.url, '--detector', 'unseen-credential', '--format', 'json'], dir);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('ci-deploy@bastion-1');
+  });
+
+  it('a malformed store is a usage error naming the flag', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drb-redis-cli-'));
+    const r = run(['detect', join(ROOT, 'samples/logs/auth.log'), '--store', 'postgres://x'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--store: expected "sqlite" or a redis:// URL');
+  });
+});
