@@ -21,7 +21,7 @@ describe('gcp-vpc-flow decoder', () => {
   });
 
   it('rejects entries that are not flow records', () => {
-    const r = decodeText(gcpVpcFlowDecoder, ['{"jsonPayload":{"message":"hi"},"timestamp":"2025-03-04T09:15:02Z"}', '{"jsonPayload":{"connection":{"src_ip":"x","dest_ip":"10.0.0.1","protocol":6}}}', '{"jsonPayload":'].join('\n'));
+    const r = decodeText(gcpVpcFlowDecoder, ['{"jsonPayload":{"message":"hi"},"timestamp":"2025-03-04T09:15:02Z"}', '{"jsonPayload":{"connection":{"src_ip":"x","dest_ip":"198.51.100.1","protocol":6}}}', '{"jsonPayload":'].join('\n'));
     expect(r.rejections.map((x) => x.reason)).toEqual([
       'not a VPC flow or firewall LogEntry (no jsonPayload.connection)',
       'jsonPayload.connection.src_ip is not an IP address',
