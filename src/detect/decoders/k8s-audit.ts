@@ -12,6 +12,7 @@ import type { ApiEvent, RecordRef } from '../../model/event.js';
 import type { DecodeResult, Decoder, RecordDecoder } from '../types.js';
 import { arr, isObject, num, obj, str, strings, tryParse, type JsonObject } from './util/json.js';
 import { JsonDocReader } from './util/json-doc.js';
+import { pushJsonLine } from './util/json-stream.js';
 import { podSpecBits, podSpecOf } from './util/privileged.js';
 import { decodeItems, lineNo, reject } from './util/result.js';
 import { excerpt, isIpLiteral, parseIsoTime } from './util/text.js';
@@ -130,17 +131,8 @@ class K8sAuditRecordDecoder implements RecordDecoder {
   private readonly held = new Map<string, Held>();
 
   line(text: string, ref: RecordRef): DecodeResult {
-    const o = this.reader.push(text, lineNo(ref));
-    switch (o.kind) {
-      case 'pending':
-        return [];
-      case 'error':
-        return reject(o.reason);
-      case 'text':
-        return text.trim() === '' ? [] : reject(`not JSON: ${excerpt(text, 40)}`);
-      case 'value':
-        return this.value(o.value, ref, o.startLine === lineNo(ref) ? text : undefined);
-    }
+    // The raw text is kept as evidence only when the whole document is this one line.
+    return pushJsonLine(this.reader, text, ref, (value, startLine) => this.value(value, ref, startLine === lineNo(ref) ? text : undefined));
   }
 
   end(): DecodeResult {
