@@ -14,7 +14,6 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import type { StateStore } from '../detect/state/types.js';
-import { DECODERS } from '../detect/decoders/index.js';
 import type { Alert } from '../model/finding.js';
 import { Arrivals } from './arrivals.js';
 import { LiveDetect } from './live-detect.js';
@@ -27,6 +26,7 @@ import { registerReadRoutes } from './routes/read.js';
 import { registerBaselineRoutes } from './routes/baselines.js';
 import { registerStreamRoute, AlertBus } from './routes/stream.js';
 import { registerDashboard } from './routes/dashboard.js';
+import { ingestFormatsSet } from './routes/formats.js';
 
 export interface TlsFiles {
   cert: string;
@@ -54,6 +54,8 @@ export interface ServeOptions {
   allowAnonymousRead?: boolean;
   /** Polling interval of the spool followers (ms). */
   pollMs?: number;
+  /** Folder of the built dashboard; default dist/web of the package. */
+  dashboardRoot?: string;
   logger?: boolean;
 }
 
@@ -79,7 +81,7 @@ const MiB = 1024 * 1024;
 
 /** Format ids the ingest spool keeps a file for: every decoder. */
 export function ingestFormats(): string[] {
-  return DECODERS.map((d) => d.id);
+  return [...ingestFormatsSet()];
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -187,7 +189,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   registerReadRoutes(app, { store: opts.store, db, config: opts.config });
   registerBaselineRoutes(app, { store: opts.store, db, config: opts.config });
   registerStreamRoute(app, { bus, metrics });
-  registerDashboard(app);
+  registerDashboard(app, opts.dashboardRoot);
 
   return {
     app,

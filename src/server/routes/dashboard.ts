@@ -16,8 +16,8 @@ export function dashboardRoot(): string | undefined {
   return candidates.find((c) => existsSync(join(c, 'index.html')));
 }
 
-export function registerDashboard(app: FastifyInstance): void {
-  const root = dashboardRoot();
+export function registerDashboard(app: FastifyInstance, rootDir?: string): void {
+  const root = rootDir ?? dashboardRoot();
   if (!root) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply.code(503).type('text/plain').send('The dashboard is not built: run `npm run build:web` (the API works without it).\n'),
