@@ -14,6 +14,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import type { StateStore } from '../detect/state/types.js';
+import type { DetectProgress } from '../detect/engine.js';
 import type { Alert } from '../model/finding.js';
 import { Arrivals } from './arrivals.js';
 import { LiveDetect } from './live-detect.js';
@@ -56,6 +57,10 @@ export interface ServeOptions {
   pollMs?: number;
   /** Folder of the built dashboard; default dist/web of the package. */
   dashboardRoot?: string;
+  /** For embedding and benchmarks: each committed alert, with ms since the request that carried its record. */
+  onCommittedAlert?: (alert: Alert, latencyMs: number | undefined) => void;
+  /** For embedding and benchmarks: detection's progress per format. */
+  onDetectProgress?: (format: string, p: DetectProgress) => void;
   logger?: boolean;
 }
 
@@ -119,10 +124,10 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
 
   const onAlert = (a: Alert): void => {
     metrics.alerts.inc({ rule: a.rule, severity: a.severity });
-    if ('source' in a.location) {
-      const at = arrivals.at(a.location.source, a.location.offset);
-      if (at !== undefined) metrics.alertLatency.observe((Date.now() - at) / 1000);
-    }
+    const at = arrivals.at(a.location.source, a.location.offset);
+    const latencyMs = at === undefined ? undefined : Date.now() - at;
+    if (latencyMs !== undefined) metrics.alertLatency.observe(latencyMs / 1000);
+    opts.onCommittedAlert?.(a, latencyMs);
     bus.publish(a);
   };
   const live = new LiveDetect({
@@ -131,7 +136,10 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     files: new Map(ingestFormats().map((f) => [f, spool.path(f)])),
     pollMs: opts.pollMs,
     onAlert,
-    onProgress: (format, p) => metrics.recordsProcessed.set({ format }, p.records),
+    onProgress: (format, p) => {
+      metrics.recordsProcessed.set({ format }, p.records);
+      opts.onDetectProgress?.(format, p);
+    },
     onError: (format, e) => {
       metrics.detectErrors.inc({ format });
       ready = false;
