@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runDetect } from '../detect/engine.js';
+import { runDetect } from '../detect/pipeline/index.js';
 import {
   approveKeys,
   BASELINE_KINDS,

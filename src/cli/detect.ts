@@ -10,7 +10,7 @@
 import { accessSync, appendFileSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import type { DetectResult, LineSource } from '../detect/engine.js';
+import type { DetectResult, LineSource } from '../detect/pipeline/index.js';
 import type { Incident } from '../detect/incidents.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
 import { addCommonOptions, emit, EXIT_FINDINGS, EXIT_OK, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
@@ -230,7 +230,7 @@ export function registerDetect(program: Command): void {
     const stateDir = isAbsolute(config.stateDir) ? config.stateDir : join(process.cwd(), config.stateDir);
     const deadLetter = join(stateDir, 'dead-letter.jsonl');
     const outputs = await openOutputs(flags, format, live, config.stateDir);
-    const { runDetect } = await import('../detect/engine.js');
+    const { runDetect } = await import('../detect/pipeline/index.js');
     const progress = new ProgressRenderer(process.stderr);
     const stop = new AbortController();
     let syslog: Awaited<ReturnType<typeof startReceivers>> | undefined;
