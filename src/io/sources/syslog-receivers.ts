@@ -46,7 +46,7 @@ export async function startReceivers(listens: readonly SyslogListen[], allowRemo
     }
   } catch (e) {
     await Promise.all(receivers.map((r) => r.close()));
-    throw new Error(`cannot listen: ${(e as Error).message}`);
+    throw new Error(`cannot listen: ${(e as Error).message}`, { cause: e });
   }
   let closing: Promise<void> | undefined;
   return {
