@@ -3,31 +3,15 @@
  * catalog/audit/<kind>/<rule-id>/cases/<name>/. Code supplies only the check; everything a reader
  * sees (title, severity, ids, the fix) comes from the entry.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import { existsSync } from 'node:fs';
+import type { z } from 'zod';
+import { AUDIT_RULE_KIND, readRuleFolder, type AuditRule } from '../catalog/audit-rule.js';
 import { catalogPath } from '../catalog/paths.js';
 import { makeFinding, type Finding } from '../model/finding.js';
-import { SEVERITIES, type Severity } from '../model/severity.js';
-import { SUB_TECHNIQUES, type SubTechnique } from '../model/technique.js';
+import type { Severity } from '../model/severity.js';
+import type { SubTechnique } from '../model/technique.js';
 
-const RuleSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    title: z.string().min(1),
-    severity: z.enum(SEVERITIES),
-    subTechnique: z.enum(Object.keys(SUB_TECHNIQUES) as [SubTechnique, ...SubTechnique[]]),
-    control: z.enum(['M1037', 'M1026', 'M1050']),
-    explanation: z.string().min(1),
-    /** Text with {{placeholders}} filled from the hit's vars. */
-    remediation: z.string().min(1),
-    references: z.array(z.string()).optional(),
-    /** Rule-specific knowledge (lists of annotations, paths, keys); validated by the rule itself. */
-    params: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-export type AuditRule = z.infer<typeof RuleSchema>;
+export type { AuditRule };
 
 const cache = new Map<string, Map<string, AuditRule>>();
 
@@ -35,14 +19,7 @@ const cache = new Map<string, Map<string, AuditRule>>();
 export function loadRules(kind: string): Map<string, AuditRule> {
   const hit = cache.get(kind);
   if (hit) return hit;
-  const dir = catalogPath('audit', kind);
-  const rules = new Map<string, AuditRule>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
-    const parsed = RuleSchema.safeParse(parse(readFileSync(join(dir, name), 'utf8')));
-    if (!parsed.success) throw new Error(`catalog/audit/${kind}/${name}: ${parsed.error.message}`);
-    if (`${parsed.data.id}.yaml` !== name) throw new Error(`catalog/audit/${kind}/${name}: id ${parsed.data.id} does not match file name`);
-    rules.set(parsed.data.id, parsed.data);
-  }
+  const rules = readRuleFolder(AUDIT_RULE_KIND, kind);
   cache.set(kind, rules);
   return rules;
 }

@@ -1,7 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../../catalog/paths.js';
+import { AuditRuleSchema, readRuleFolder } from '../../catalog/audit-rule.js';
+import type { CatalogueKind } from '../../catalog/loader.js';
 import { SEVERITIES } from '../../model/severity.js';
 
 const ExpectSchema = z
@@ -24,35 +23,24 @@ const CaseSchema = z
   })
   .strict();
 
-export const SshdRuleSchema = z
-  .object({
-    id: z.string().regex(/^sshd-[a-z0-9-]+$/),
-    title: z.string(),
-    subTechnique: z.literal('ssh-access'),
-    control: z.enum(['M1037', 'M1026', 'M1050']),
-    /** The most severe verdict the rule gives; the rule may give less (see explanation). */
-    severity: z.enum(SEVERITIES),
-    explanation: z.string(),
-    remediation: z.string(),
-    cases: z.array(CaseSchema).min(2),
-  })
-  .strict();
+/** An audit rule whose positive and negative cases are listed in the rule file itself. */
+export const SshdRuleSchema = AuditRuleSchema.extend({
+  id: z.string().regex(/^sshd-[a-z0-9-]+$/),
+  subTechnique: z.literal('ssh-access'),
+  cases: z.array(CaseSchema).min(2),
+});
 export type SshdRule = z.infer<typeof SshdRuleSchema>;
 export type SshdRuleCase = z.infer<typeof CaseSchema>;
 
-let cached: Map<string, SshdRule> | undefined;
+export const SSHD_RULE_KIND: CatalogueKind<SshdRule> = {
+  id: 'sshd-rule',
+  description: 'One sshd_config audit rule with its cases (catalog/audit/sshd/sshd-<rule>.yaml)',
+  schema: SshdRuleSchema,
+};
 
 /** Rule metadata from catalog/audit/sshd/<rule>.yaml (files named sshd-*.yaml). */
+let cached: Map<string, SshdRule> | undefined;
+
 export function sshdRules(): Map<string, SshdRule> {
-  if (!cached) {
-    const dir = catalogPath('audit', 'sshd');
-    const rules = new Map<string, SshdRule>();
-    for (const name of readdirSync(dir).filter((n) => /^sshd-.*\.yaml$/.test(n)).sort()) {
-      const rule = SshdRuleSchema.parse(parse(readFileSync(`${dir}/${name}`, 'utf8')));
-      if (`${rule.id}.yaml` !== name) throw new Error(`catalog/audit/sshd/${name}: id ${rule.id} does not match the file name`);
-      rules.set(rule.id, rule);
-    }
-    cached = rules;
-  }
-  return cached;
+  return (cached ??= readRuleFolder(SSHD_RULE_KIND, 'sshd', (n) => /^sshd-.*\.yaml$/.test(n)));
 }
