@@ -17,7 +17,7 @@ const TextEntrySchema = z
     /** The finding's rule id (or, where code adds the product, e.g. probe.http.<signature>.open, the id with the product left out). */
     id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
     /** Template: {{name}} is filled from what code observed. */
-    title: z.string().min(1),
+    title: TextSchema,
     /** `varies`: code decides (the advisory's or signature's severity, or a table in the detector); `severityNote` says how. */
     severity: z.union([z.enum(SEVERITIES), z.literal('varies')]),
     severityNote: z.string().min(1).optional(),
@@ -82,8 +82,8 @@ export interface TextChoice {
   /** Required when the entry's severity varies; otherwise overrides it (a check that found less). */
   severity?: Severity;
   subTechnique?: SubTechnique;
-  /** Which variant of an explanation/remediation with variants. */
-  variant?: string;
+  /** Which variant of a text with variants: one name for every such field, or one per field. */
+  variant?: string | Partial<Record<TextField, string>>;
 }
 
 export interface RenderedText {
@@ -96,10 +96,13 @@ export interface RenderedText {
   remediation: string;
 }
 
-function pick(text: TextEntry['remediation'], id: string, variant: string | undefined): string {
+type TextField = 'title' | 'explanation' | 'remediation';
+
+function pick(text: TextEntry['remediation'], id: string, field: TextField, choice: TextChoice['variant']): string {
   if (typeof text === 'string') return text;
+  const variant = typeof choice === 'string' ? choice : choice?.[field];
   const chosen = variant === undefined ? undefined : text[variant];
-  if (chosen === undefined) throw new Error(`text ${id}: no variant "${variant ?? ''}" (has ${Object.keys(text).join(', ')})`);
+  if (chosen === undefined) throw new Error(`text ${id}: ${field} has no variant "${variant ?? ''}" (has ${Object.keys(text).join(', ')})`);
   return chosen;
 }
 
@@ -112,12 +115,12 @@ function render(table: Map<string, TextEntry>, what: string, id: string, c: Text
   if (severity === undefined || subTechnique === undefined) throw new Error(`${what} ${id}: the entry leaves ${severity === undefined ? 'severity' : 'subTechnique'} to code, which gave none`);
   return {
     rule: id,
-    title: fillTemplate(e.title, vars),
+    title: fillTemplate(pick(e.title, id, 'title', c.variant), vars),
     severity,
     subTechnique,
     control: e.control,
-    ...(e.explanation !== undefined ? { explanation: fillTemplate(pick(e.explanation, id, c.variant), vars) } : {}),
-    remediation: fillTemplate(pick(e.remediation, id, c.variant), vars),
+    ...(e.explanation !== undefined ? { explanation: fillTemplate(pick(e.explanation, id, 'explanation', c.variant), vars) } : {}),
+    remediation: fillTemplate(pick(e.remediation, id, 'remediation', c.variant), vars),
   };
 }
 
