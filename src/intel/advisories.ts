@@ -145,6 +145,9 @@ export const OSV_KIND: CatalogueKind<OsvRecord> = {
   check: (rec) => [...rangeProblems(rec), ...drawbridgeBlockProblems(rec)],
 };
 
+/** The fix of a record that names none. */
+export const UPGRADE_REMEDIATION = 'Upgrade to a fixed version named in the advisory.';
+
 /** Products a record applies to when it carries no drawbridge block: its package names. */
 function defaultSpecific(rec: OsvRecord): DrawbridgeSpecific {
   const names = [...new Set((rec.affected ?? []).flatMap((a) => (a.package ? [a.package.name] : [])))];
@@ -152,7 +155,7 @@ function defaultSpecific(rec: OsvRecord): DrawbridgeSpecific {
     severity: 'medium',
     products: names.length > 0 ? names : [rec.id],
     notAffectedWhen: [],
-    remediation: 'Upgrade to a fixed version named in the advisory.',
+    remediation: UPGRADE_REMEDIATION,
     conditions: [],
   };
 }

@@ -7,7 +7,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Auditor, AuditResult } from '../types.js';
 import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { shippedAdvisoryLookup, type AdvisoryLookup } from '../gateways/advisory-lookup.js';
+import { shippedAdvisoryLookup, type AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { ingressNginxVersionHits, kongManifestHits, traefikManifestHits } from '../gateways/manifest.js';
 import { apiserverHits, etcdHits, kubeletHits } from './control-plane.js';
 import { ingressExposureHits, serviceExposureHits } from './exposure.js';

@@ -1,19 +1,8 @@
 import { findingText } from '../../catalog/texts.js';
+import { remediationOf, type AdvisoryHit } from '../../intel/advisory-lookup.js';
 import { makeFinding, type Finding } from '../../model/finding.js';
-import type { Severity } from '../../model/severity.js';
 import type { Endpoint } from '../types.js';
 import type { CredentialAttempt, SignatureVerdict } from './engine.js';
-
-/** An advisory that applies to the version seen (shape of src/intel/advisories.ts AdvisoryMatch, trimmed). */
-export interface AdvisoryHit {
-  id: string;
-  aliases: string[];
-  summary: string;
-  severity: Severity;
-  confidence: 'confirmed' | 'possible';
-  fixed: string[];
-  remediation: string;
-}
 
 export interface FindingContext {
   endpoint: Endpoint;
@@ -74,7 +63,7 @@ export function buildFindings(c: FindingContext): Finding[] {
       makeFinding({
         ...base,
         ...findingText('probe.http.advisory', {
-          vars: { ...named, version: v.version ?? '', id: a.id, aliases: a.aliases.length ? ` (${a.aliases.join(', ')})` : '', summary: a.summary, remediation: a.remediation },
+          vars: { ...named, version: v.version ?? '', id: a.id, aliases: a.aliases.length ? ` (${a.aliases.join(', ')})` : '', summary: a.summary, remediation: remediationOf(a) },
           severity: a.severity,
           subTechnique: sig.subTechnique,
         }),

@@ -12,7 +12,7 @@ import { loadRules, ruleCasesDir } from '../../../src/audit/rule-catalog.js';
 import { dockerDaemonAuditor } from '../../../src/audit/docker/auditor.js';
 import { gatewayConfigAuditor } from '../../../src/audit/gateways/auditor.js';
 import { createKubernetesAuditor } from '../../../src/audit/kubernetes/auditor.js';
-import type { AdvisoryLookup } from '../../../src/audit/gateways/advisory-lookup.js';
+import type { AdvisoryLookup } from '../../../src/intel/advisory-lookup.js';
 import { isFileLocation } from '../../../src/model/finding.js';
 
 interface ExpectedFinding {
