@@ -1,11 +1,11 @@
 /**
- * The metadata of one audit rule (catalog/audit/<kind>/<rule-id>.yaml): everything a reader sees of a
+ * The metadata of one audit rule (catalog/audit/<kind>/<rule-id>/rule.yaml): everything a reader sees of a
  * finding (title, severity, ids, explanation, the fix) lives here; code supplies only the check.
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../model/severity.js';
 import { SUB_TECHNIQUES, type SubTechnique } from '../model/technique.js';
-import { CatalogueError, readCatalogueDir, type CatalogueKind } from './loader.js';
+import { CatalogueError, readCatalogueFile, shownPath, type CatalogueKind } from './loader.js';
 import { catalogPath } from './paths.js';
 
 export const AuditRuleSchema = z
@@ -28,16 +28,18 @@ export type AuditRule = z.infer<typeof AuditRuleSchema>;
 
 export const AUDIT_RULE_KIND: CatalogueKind<AuditRule> = {
   id: 'audit-rule',
-  description: 'One audit rule: title, severity, sub-technique, control, explanation and remediation template (catalog/audit/<kind>/<rule-id>.yaml)',
+  description: 'One audit rule: title, severity, sub-technique, control, explanation and remediation template (catalog/audit/<kind>/<rule-id>/rule.yaml)',
   schema: AuditRuleSchema,
 };
 
-/** Every rule file of one folder under catalog/audit/, keyed by id; a file is named after its rule so it is found by name alone. */
-export function readRuleFolder<T extends { id: string }>(kind: CatalogueKind<T>, folder: string, accept?: (name: string) => boolean): Map<string, T> {
+/** The rule file in each rule folder of catalog/audit/<kind>/, keyed by id; a folder is named after its rule, so a rule is found by name alone. */
+export function readRuleFiles<T extends { id: string }>(kind: CatalogueKind<T>, configKind: string, folders: readonly string[], fileName: string): Map<string, T> {
   const rules = new Map<string, T>();
-  for (const e of readCatalogueDir(kind, catalogPath('audit', folder), accept)) {
-    if (`${e.value.id}.yaml` !== e.name) throw new CatalogueError(e.file, `id ${e.value.id} does not match the file name`, undefined, 'id');
-    rules.set(e.value.id, e.value);
+  for (const folder of folders) {
+    const absolute = catalogPath('audit', configKind, folder, fileName);
+    const rule = readCatalogueFile(kind, absolute);
+    if (rule.id !== folder) throw new CatalogueError(shownPath(absolute), `id ${rule.id} does not match the folder name`, undefined, 'id');
+    rules.set(rule.id, rule);
   }
   return rules;
 }

@@ -9,7 +9,6 @@ import { adminProfiles, ADMIN_WORKLOADS_KIND } from '../audit/kubernetes/admin-w
 import { BUILTIN_ROLES_KIND } from '../audit/kubernetes/rbac.js';
 import { EXPOSURE_TABLE_KIND, exposureTable } from '../audit/cloud/exposure-table.js';
 import { loadRules } from '../audit/rule-catalog.js';
-import { SSHD_RULE_KIND, sshdRules } from '../audit/sshd/catalog.js';
 import { OSV_KIND, shippedAdvisories } from '../intel/advisories.js';
 import { PRODUCTS_KIND, shippedProducts } from '../intel/advisory-products.js';
 import { AUDIT_RULE_KIND } from './audit-rule.js';
@@ -26,10 +25,10 @@ export interface ShippedKind {
   readAll: () => void;
 }
 
-/** Config kinds with audit rules in catalog/audit/<kind>/ read by the common rule loader. */
+/** Config kinds with audit rules in catalog/audit/<kind>/. */
 function auditRuleKinds(): string[] {
   const root = catalogPath('audit');
-  return readdirSync(root).filter((k) => k !== 'sshd' && statSync(join(root, k)).isDirectory());
+  return readdirSync(root).filter((k) => statSync(join(root, k)).isDirectory());
 }
 
 const kind = <T>(k: CatalogueKind<T>): CatalogueKind<unknown> => k as CatalogueKind<unknown>;
@@ -42,7 +41,6 @@ export const SHIPPED_KINDS: readonly ShippedKind[] = [
   { kind: kind(SSH_ALGORITHMS_KIND), readAll: () => sshAlgorithms() },
   { kind: kind(SSHD_DEFAULTS_KIND), readAll: () => sshdDefaults() },
   { kind: kind(AUDIT_RULE_KIND), readAll: () => auditRuleKinds().forEach((k) => loadRules(k)) },
-  { kind: kind(SSHD_RULE_KIND), readAll: () => sshdRules() },
   { kind: kind(FINDING_TEXTS_KIND), readAll: () => findingTexts() },
   { kind: kind(ALERT_TEXTS_KIND), readAll: () => alertTexts() },
   { kind: kind(ADMIN_WORKLOADS_KIND), readAll: () => adminProfiles() },
