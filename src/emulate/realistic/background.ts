@@ -13,11 +13,11 @@ import { BOTNET, CI_CLOUD, CONSUMER, HOSTING, RESEARCH_SCANNERS } from './pools.
 
 /** Per-day volumes at scale 1 (a mid-sized company's month, as the issue describes it). */
 export const VOLUME = {
-  scanners: 1600,
+  scanners: 1050,
   researchScans: 60,
   bruteForcers: 8,
-  webVisitors: 2600,
-  apiClients: 900,
+  webVisitors: 2000,
+  apiClients: 750,
   eastWest: 1200,
 } as const;
 
