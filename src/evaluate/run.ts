@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../config/load.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
-import { runDetect } from '../detect/engine.js';
+import { runDetect } from '../detect/pipeline/index.js';
 import { MemoryStateStore } from '../detect/state/memory.js';
 import { emulate, type EmulateOptions } from '../emulate/index.js';
 import type { Labels } from '../emulate/labels.js';
