@@ -102,7 +102,8 @@ describe('realistic profile determinism', () => {
     expect(larger.files.map((f) => f.path)).toEqual(small.files.map((f) => f.path));
     expect(larger.labels.procedures.map((p) => p.id)).toEqual(small.labels.procedures.map((p) => p.id));
     expect(larger.labels.benign?.map((p) => p.id)).toEqual(small.labels.benign?.map((p) => p.id));
-    const records = (s: typeof small): number => s.files.reduce((n, f) => n + f.records, 0);
-    expect(records(larger)).toBeGreaterThan(records(small) * 1.3);
+    // Scanners, visitors and east-west flows grow with the scale; people, CI and the cluster do not.
+    const flows = (s: typeof small): number => s.files.find((f) => f.path.endsWith('vpc-flow.log'))?.records ?? 0;
+    expect(flows(larger)).toBeGreaterThan(flows(small) * 1.5);
   });
 });

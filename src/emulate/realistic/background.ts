@@ -13,7 +13,7 @@ import { BOTNET, CI_CLOUD, CONSUMER, HOSTING, RESEARCH_SCANNERS } from './pools.
 
 /** Per-day volumes at scale 1 (a mid-sized company's month, as the issue describes it). */
 export const VOLUME = {
-  scanners: 1050,
+  scanners: 850,
   researchScans: 60,
   bruteForcers: 8,
   webVisitors: 2000,
