@@ -6,6 +6,7 @@
  */
 import type { Severity } from '../../model/severity.js';
 import type { DataSource, SubTechnique } from '../../model/technique.js';
+import { anonymousKubectl, ANONYMOUS_ADMIN_REASON, privilegedPod } from '../attacks.js';
 import type { BenignKind } from '../labels.js';
 import { neighbour, type SourceNetwork } from '../networks.js';
 import { US_PER_MIN, US_PER_S } from '../time.js';
@@ -40,20 +41,6 @@ export interface PlantedBenign extends Planted {
   identity: string;
   /** Employees whose ordinary day is replaced by this event on its day. */
   replaces?: string;
-}
-
-function privilegedPod(name: string, ns: string): Record<string, unknown> {
-  return {
-    kind: 'Pod',
-    apiVersion: 'v1',
-    metadata: { name, namespace: ns },
-    spec: {
-      hostPID: true,
-      hostNetwork: true,
-      containers: [{ name: 'shell', image: 'alpine:3.20', command: ['/bin/sh', '-c', 'sleep 86400'], securityContext: { privileged: true }, volumeMounts: [{ name: 'host', mountPath: '/host' }] }],
-      volumes: [{ name: 'host', hostPath: { path: '/' } }],
-    },
-  };
 }
 
 /** A fresh source in `net`, its /24 kept from background traffic. */
@@ -180,8 +167,8 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
       network,
       identity: 'system:anonymous',
       plant(_d, t) {
-        const anon = { username: 'system:anonymous', uid: '', groups: ['system:unauthenticated'], credentialId: '', rotates: false, sources: [], userAgent: 'kubectl/v1.29.0 (linux/amd64) kubernetes/3f7a50f' };
-        const reason = 'RBAC: allowed by ClusterRoleBinding "anonymous-debug" of ClusterRole "cluster-admin" to User "system:anonymous"';
+        const anon = anonymousKubectl(source);
+        const reason = ANONYMOUS_ADMIN_REASON;
         a.kubectl(t, anon, source, [
           { verb: 'get', uri: '/version', resource: 'version', code: 200, reason },
           { verb: 'list', resource: 'pods', namespace: 'kube-system', reason },
