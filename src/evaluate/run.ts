@@ -29,6 +29,8 @@ export interface EvaluateOptions {
   run?: DetectRunner;
   /** Slack around a label's window when matching alert times (default 5 minutes). */
   toleranceMs?: number;
+  /** Rewrites the folder's drawbridge.yaml before it is used (e.g. to add a section the emulation does not write). */
+  configure?: (yaml: string, labels: Labels) => string;
 }
 
 export const engineRunner: DetectRunner = async (files, config) => {
@@ -52,7 +54,8 @@ export async function readLabels(dir: string): Promise<Labels> {
 export async function evaluate(dir: string, opts: EvaluateOptions = {}): Promise<EvaluationReport> {
   const labels = await readLabels(dir);
   const configFile = join(dir, 'drawbridge.yaml');
-  const config = parseConfig(await readFile(configFile, 'utf8'), configFile);
+  const yaml = await readFile(configFile, 'utf8');
+  const config = parseConfig(opts.configure ? opts.configure(yaml, labels) : yaml, configFile);
   const outcome = await (opts.run ?? engineRunner)(labels.files.map((f) => join(dir, f.path)), config);
   const report = scoreAlerts(labels, outcome.alerts, dir, opts.toleranceMs);
   if (outcome.events !== undefined) report.events = outcome.events;

@@ -57,3 +57,21 @@ describe('evaluate on a small realistic month (seed 5)', () => {
     for (const b of r.benign) expect(b.withinLimit).toBe(b.highest === null || !atLeast(b.highest, 'high'));
   });
 });
+
+describe('evaluate options', () => {
+  it('configure rewrites the emulated drawbridge.yaml before detection reads it', async () => {
+    let seen: { asns: number[]; allowed: string[]; files: number } | undefined;
+    const r = await evaluateScenario(6, 0.01, {
+      historyDays: 1,
+      liveDays: 1,
+      configure: (yaml, labels) => `${yaml.replace('organisation:\n', `organisation:\n  asns: [${labels.procedures[0]?.asn ?? 0}]\n`)}`,
+      run: async (files, config) => {
+        seen = { asns: config.organisation.asns, allowed: config.organisation.allowedRanges, files: files.length };
+        return { alerts: [] };
+      },
+    });
+    expect(seen).toEqual({ asns: [45899], allowed: ['198.51.100.0/24', '192.0.2.0/24'], files: 6 });
+    expect(r.days).toHaveLength(1);
+    expect(r.procedures.every((p) => !p.found)).toBe(true);
+  });
+});

@@ -133,7 +133,7 @@ export class Background {
       if (prng.chance(0.2)) a.logs.httpRaw('edge', { time: t, src, host: '_', request: '\x16\x03\x01\x00\xee\x01\x00\x00\xea\x03\x03', status: 400 });
       else {
         const path = prng.pick(['/', '/.env', '/wp-login.php', '/.git/config', '/admin/', '/actuator/health', '/cgi-bin/luci', '/server-status']);
-        a.logs.http('edge', { time: t, src, host: prng.chance(0.5) ? 'www.example-corp.com' : host.ip, method: 'GET', path, status: path === '/' ? 200 : path === '/admin/' ? 401 : 404, bytes: prng.int(150, 9000), userAgent: ua });
+        a.logs.http('edge', { time: t, src, host: prng.chance(0.5) ? 'www.example-corp.com' : '_', method: 'GET', path, status: path === '/' ? 200 : path === '/admin/' ? 401 : 404, bytes: prng.int(150, 9000), userAgent: ua });
       }
     } else if (host === org.kong && port === 443) {
       a.logs.http('kongProxy', { time: t, src, method: 'GET', path: prng.pick(['/', '/v1/', '/.env', '/api/v1/namespaces']), status: 404, bytes: 48, userAgent: ua });
