@@ -77,6 +77,9 @@ Then open http://127.0.0.1:8787/ and paste a read or admin token.`,
       const { openStateStore } = await import('../detect/state/index.js');
       const { buildServer } = await import('../server/app.js');
       const stateDir = isAbsolute(config.stateDir) ? config.stateDir : join(process.cwd(), config.stateDir);
+      // One process per state folder: a detect or learn run on it at the same time is refused, and vice versa.
+      const { holdStateDir } = await import('./detect.js');
+      const lock = holdStateDir(stateDir);
       const store = openStateStore(config);
       const server = await buildServer({
         config,
@@ -99,5 +102,6 @@ Then open http://127.0.0.1:8787/ and paste a read or admin token.`,
       process.stderr.write('drawbridge: stopping: finishing what was accepted\n');
       await server.close();
       store.close();
+      lock.release();
     });
 }
