@@ -166,6 +166,8 @@ describe('Kubernetes audit webhook', () => {
       return got.total >= cli.alerts.length ? got.alerts : undefined;
     });
     expect(served.map(view).sort()).toEqual(cli.alerts.map(view).sort());
+    // The same records give the same alert ids, whichever way they came in.
+    expect(served.map((a) => a.id).sort()).toEqual(cli.alerts.map((a) => a.id).sort());
     await waitFor('the streamed alerts', async () => (streamed.length >= served.length ? true : undefined));
     expect([...streamed].sort()).toEqual(served.map((a) => a.id).sort());
     controller.abort();
