@@ -2,7 +2,7 @@
 # Installs the Debian packages whose real servers the integration tests start on loopback
 # (each test starts its own instance with its own config and stops it). Idempotent; run as root.
 set -euo pipefail
-PACKAGES=(openssh-server openssh-client nginx-light haproxy prometheus docker.io etcd-server openssl xrdp x11vnc xvfb redis-server cockpit-ws)
+PACKAGES=(openssh-server openssh-client nginx-light haproxy prometheus docker.io etcd-server openssl xrdp x11vnc xvfb redis-server cockpit-ws chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

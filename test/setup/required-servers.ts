@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
  * A test may skip when one is missing on a developer's machine, but never in CI: there a missing
  * server fails the run instead of silently dropping coverage.
  */
-const REQUIRED = ['/usr/sbin/sshd', 'ssh-keygen', 'nginx', 'haproxy', 'prometheus', 'dockerd', 'etcd', 'openssl', '/usr/sbin/xrdp', 'x11vnc', 'Xvfb', 'redis-server', '/usr/lib/cockpit/cockpit-ws'];
+const REQUIRED = ['/usr/bin/chromium', '/usr/sbin/sshd', 'ssh-keygen', 'nginx', 'haproxy', 'prometheus', 'dockerd', 'etcd', 'openssl', '/usr/sbin/xrdp', 'x11vnc', 'Xvfb', 'redis-server', '/usr/lib/cockpit/cockpit-ws'];
 
 function found(bin: string): boolean {
   try {
