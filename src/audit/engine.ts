@@ -2,7 +2,7 @@ import { readFileSync, statSync, type Dirent } from 'node:fs';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
-import type { AuditContext, AuditResult, Auditor, InputProblem } from './types.js';
+import { STDIN_NAME, type AuditContext, type AuditResult, type Auditor, type InputProblem } from './types.js';
 import { globFiles, listDir, walkFiles, type ListDir } from './walk.js';
 
 export interface AuditOptions {
@@ -19,14 +19,23 @@ export interface AuditedFile {
   auditor: string;
 }
 
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 export interface EngineResult extends AuditResult {
   /** Files handed to an auditor, in order. */
   audited: AuditedFile[];
-  /** Files found while walking a directory that no auditor recognised. */
-  skipped: string[];
+  /** Files found while walking a directory that were not audited, with the reason. */
+  skipped: SkippedFile[];
+  /** Inputs named on the command line (or `-`) that no auditor recognised: a usage error for the CLI. */
+  unrecognised: string[];
+  /** Files (and standard input) read, whatever became of them. */
+  read: number;
 }
 
-export const STDIN_NAME = '<stdin>';
+export { STDIN_NAME };
 
 async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -100,7 +109,9 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
   const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
   const ctx = fsContext(opts.config);
   const problems: InputProblem[] = [];
-  const skipped: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const unrecognised: string[] = [];
+  let read = 0;
   const results: { file: string; auditor: string; result: AuditResult }[] = [];
 
   const candidates: Candidate[] = [];
@@ -141,15 +152,18 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
       problems.push({ file: c.file, message: `cannot read: ${(e as Error).message}` });
       continue;
     }
+    read++;
     if (text.slice(0, 8192).includes('\u0000')) {
       if (c.explicit) problems.push({ file: c.file, message: 'binary file; not audited' });
-      else skipped.push(c.file);
+      else skipped.push({ file: c.file, reason: 'binary file' });
       continue;
     }
     const auditor = pickAuditor(auditors, c.file, text);
     if (!auditor) {
-      if (c.explicit) problems.push({ file: c.file, message: `not recognised as any supported config kind (${auditors.map((a) => a.id).join(', ')})` });
-      else skipped.push(c.file);
+      if (c.explicit) {
+        unrecognised.push(c.file);
+        problems.push({ file: c.file, message: `not recognised as any supported config kind (${auditors.map((a) => a.id).join(', ')})` });
+      } else skipped.push({ file: c.file, reason: 'not recognised as any supported config kind' });
       continue;
     }
     try {
@@ -167,18 +181,25 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
 
   const findings: Finding[] = kept.flatMap((r) => r.result.findings).sort(compareFindings);
   for (const r of kept) problems.push(...r.result.problems);
-  return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped };
+  return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped, unrecognised, read };
 }
 
-/** The auditor a file goes to: the first that recognises it. */
+/** The auditor a file goes to: the most confident one; on a tie, the earlier in the registry. */
 export function pickAuditor(auditors: readonly Auditor[], file: string, text: string): Auditor | undefined {
-  return auditors.find((a) => safeRecognises(a, file, text));
+  let best: Auditor | undefined;
+  let bestScore = 0;
+  for (const a of auditors) {
+    const score = safeRecognise(a, file, text);
+    if (score > bestScore) [best, bestScore] = [a, score];
+  }
+  return best;
 }
 
-function safeRecognises(a: Auditor, file: string, text: string): boolean {
+function safeRecognise(a: Auditor, file: string, text: string): number {
   try {
-    return a.recognises(file, text);
+    const score = a.recognise(text, file);
+    return Number.isFinite(score) ? score : 0;
   } catch {
-    return false;
+    return 0;
   }
 }

@@ -115,7 +115,7 @@ describe('terraformPlanAuditor', () => {
       null,
       2,
     );
-    expect(terraformPlanAuditor.recognises('plan.json', plan)).toBe(true);
+    expect(terraformPlanAuditor.recognise(plan, 'plan.json')).toBeGreaterThan(0);
     const r = terraformPlanAuditor.audit('plan.json', plan, memCtx({}));
     expect(r.findings).toHaveLength(1);
     const line = plan.split('\n').findIndex((l) => l.includes('"public_access_cidrs"')) + 1;
