@@ -1,13 +1,13 @@
 /**
- * Where the detect engine's lines come from: a file read once from its checkpoint, a file followed as
+ * Readers of lines for the detect pipeline's sources stage: a file read once from its checkpoint, a file followed as
  * it grows and rotates, or a stream (stdin, a syslog receiver's lines). Each read hands the engine the
  * next lines and, for files, the resume point after them; the engine commits both in one batch.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { followFile, type FileEvent } from '../io/sources/file-follow.js';
+import type { Checkpoint } from './checkpoint.js';
+import { followFile, type FileEvent } from './file-follow.js';
 import { DEFAULT_CHUNK, fileChunks, LineSplitter, streamChunks, type Line } from './lines.js';
-import type { Checkpoint } from './state/types.js';
 
 export interface SourceRead {
   lines: Line[];

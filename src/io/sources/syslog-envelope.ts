@@ -1,5 +1,6 @@
 /**
- * Syslog line envelopes (what precedes a program's message): RFC 3164 as written to files or sent
+ * The one syslog envelope parser, shared by the log decoders (file lines) and the syslog receiver (wire
+ * messages). Syslog line envelopes (what precedes a program's message): RFC 3164 as written to files or sent
  * on the wire, rsyslog's RFC 3339 high-precision file format, RFC 5424, and one `journalctl -o json`
  * record per line. Pure functions: text in, parts or a reason out.
  */
@@ -124,14 +125,22 @@ function parseTag(s: string, i: number): { program: string; pid?: string; body: 
   return { program, pid, body: s.slice(j) };
 }
 
+/** `<PRI>` → [value, index after it]; undefined without one; a string names what is wrong. */
+export function readPri(s: string): [number, number] | undefined | string {
+  if (s.charCodeAt(0) !== 60 /* < */) return undefined;
+  const close = s.indexOf('>');
+  if (close < 0 || close > 4) return 'PRI: no closing ">" within 3 digits';
+  const digits = s.slice(1, close);
+  if (!/^\d{1,3}$/.test(digits)) return `PRI: "${digits.slice(0, 8)}" is not 1–3 digits`;
+  const v = Number(digits);
+  if (v > 191) return `PRI: ${v} is over 191`;
+  return [v, close + 1];
+}
+
 /** `<PRI>` at the start; returns the index after it, or 0 when absent, or -1 when malformed. */
 function skipPri(s: string): number {
-  if (s.charCodeAt(0) !== 60 /* < */) return 0;
-  const close = s.indexOf('>');
-  if (close < 2 || close > 4) return -1;
-  const pri = num(s, 1, close - 1);
-  if (Number.isNaN(pri) || pri > 191) return -1;
-  return close + 1;
+  const p = readPri(s);
+  return p === undefined ? 0 : typeof p === 'string' ? -1 : p[1];
 }
 
 /** RFC 3164 `Mmm dd hh:mm:ss host tag[pid]: body` from index i (after an optional PRI). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LineSplitter, type Line } from '../../src/detect/lines.js';
+import { LineSplitter, type Line } from '../../../src/io/sources/lines.js';
 
 function splitAll(data: Buffer, chunk: number, maxLine?: number): Line[] {
   const s = new LineSplitter(0, 0, maxLine);
