@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, reportProblems, resolveConfig, EXIT_USAGE, type CommonOptions } from './common.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 import type { EngineResult } from '../audit/engine.js';
 
 interface AuditFlags extends CommonOptions {
@@ -24,7 +24,7 @@ export function registerAudit(program: Command): void {
     const config = resolveConfig(flags, 'audit');
     const format = outputFormat(flags, 'audit');
     for (const p of paths) {
-      if (p !== '-' && !existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
+      if (p !== '-' && !existsSync(p)) throw new UsageError(`${p}: no such file or folder`, 'DRB-E-INPUT-MISSING');
     }
     // Engines load on use, so that `--help` and the other commands start fast.
     await applyAdvisoryDirs(config);
@@ -32,12 +32,12 @@ export function registerAudit(program: Command): void {
     const { applyIgnores, loadIgnoreFile } = await import('../audit/ignore.js');
     const result = await auditPaths(paths, { config });
     if (result.audited.length === 0 && result.problems.length === 0) {
-      throw new UsageError(`nothing to audit in ${paths.join(', ')}: no file was recognised as a supported configuration`);
+      throw new UsageError(`nothing to audit in ${paths.join(', ')}: no file was recognised as a supported configuration`, 'DRB-E-INPUT-UNRECOGNISED');
     }
     if (paths.some(isFolder)) reportFolderSummary(result, flags.verbose === true);
     if (result.audited.length === 0 && result.unrecognised.length > 0) {
       reportProblems(result.problems.filter((p) => !result.unrecognised.includes(p.file)));
-      throw new UsageError(`${result.unrecognised.join(', ')}: not recognised as any supported config kind; nothing audited`);
+      throw new UsageError(`${result.unrecognised.join(', ')}: not recognised as any supported config kind; nothing audited`, 'DRB-E-INPUT-UNRECOGNISED');
     }
     let findings = result.findings;
     const ignorePath = flags.ignoreFile ?? (existsSync('.drawbridgeignore') ? '.drawbridgeignore' : undefined);

@@ -21,7 +21,7 @@ import type { StateStore } from '../detect/state/types.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { addDetectOptions, checkDetectFlags, checkInputs, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:

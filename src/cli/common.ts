@@ -10,7 +10,7 @@ import { parseDuration } from '../config/duration.js';
 import { parseFormat, render, type OutputFormat } from '../io/format/index.js';
 import type { Lens } from '../io/format/json.js';
 import { wantColour } from '../io/format/table.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 import { addConfigFlags, configOverrides } from './config-flags.js';
 
 export const EXIT_OK = 0;
@@ -44,7 +44,7 @@ export function resolveConfig(opts: CommonOptions, lens: Lens = 'detect'): Drawb
 
 export function outputFormat(opts: CommonOptions, lens: Lens): OutputFormat {
   const f = opts.format ? parseFormat(opts.format) : process.stdout.isTTY ? 'table' : 'json';
-  if (f === 'sarif' && lens !== 'audit') throw new UsageError('--format sarif is available for audit only');
+  if (f === 'sarif' && lens !== 'audit') throw new UsageError('--format sarif is available for audit only', 'DRB-E-FORMAT');
   return f;
 }
 
@@ -74,7 +74,7 @@ export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn:
 /** Load the user's OSV folders into the advisory matcher before audit or probe run. */
 export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void> {
   if (config.advisories.length === 0) return;
-  for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`);
+  for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`, 'DRB-E-INPUT-MISSING');
   const { useAdvisoryDirs } = await import('../intel/advisories.js');
   for (const p of useAdvisoryDirs(config.advisories)) process.stderr.write(`drawbridge: ${p.file}: ${p.field ? p.field + ": " : ""}${p.message}\n`);
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ConfigOverride } from '../config/load.js';
 import type { Lens } from '../io/format/json.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 type Kind = 'text' | 'number' | 'list' | 'asns' | 'ports';
 

@@ -24,7 +24,7 @@ import { startReceivers, type Receivers } from '../io/sources/syslog-receivers.j
 import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources/syslog.js';
 import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.js';
 import { atLeast, type Severity } from '../model/severity.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
@@ -82,7 +82,7 @@ export function printResumeNotes(result: DetectResult): void {
 
 export function checkDetectFlags(flags: DetectFlags): void {
   if (flags.inputFormat !== undefined && !decoderById(flags.inputFormat)) {
-    throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`);
+    throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`, 'DRB-E-FORMAT');
   }
 }
 
@@ -132,7 +132,7 @@ function parseListens(flags: LiveFlags): SyslogListen[] {
       throw new UsageError(`--syslog: ${(e as Error).message}`);
     }
     if (!flags.syslogAllowRemote && !isLoopbackHost(listen.host)) {
-      throw new UsageError(`--syslog ${url}: ${listen.host} is not a loopback address; add --syslog-allow-remote to listen beyond this host`);
+      throw new UsageError(`--syslog ${url}: ${listen.host} is not a loopback address; add --syslog-allow-remote to listen beyond this host`, 'DRB-E-LISTEN');
     }
     return listen;
   });

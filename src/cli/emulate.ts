@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { flagInt, EXIT_FINDINGS, EXIT_OK } from './common.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 export function registerEmulate(program: Command): void {
   program

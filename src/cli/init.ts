@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 import { EXIT_OK } from './common.js';
 
 export const CONFIG_TEMPLATE = `# drawbridge.yaml — configuration for audit, probe and detect.
@@ -53,7 +53,7 @@ export function registerInit(program: Command): void {
     .option('--force', 'overwrite an existing file')
     .option('-o, --output <file>', 'where to write', 'drawbridge.yaml')
     .action((opts: { force?: boolean; output: string }) => {
-      if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists (use --force to overwrite)`);
+      if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists (use --force to overwrite)`, 'DRB-E-OUTPUT');
       writeFileSync(opts.output, CONFIG_TEMPLATE);
       process.stderr.write(`wrote ${opts.output}\n`);
       process.exitCode = EXIT_OK;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './errors.js';
+import { formatUsageError, UsageError } from '../model/errors.js';
 import { EXIT_USAGE, packageVersion } from './common.js';
 import { registerCommands } from './commands.js';
 
@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`drawbridge: ${e.message}\n`);
+      process.stderr.write(`drawbridge: ${formatUsageError(e)}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(

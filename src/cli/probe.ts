@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parsePortList, ScopeError } from '../probe/scope.js';
 import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 interface ProbeFlags extends CommonOptions {
   ports?: string;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type DrawbridgeConfig } from './schema.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../model/errors.js';
 
 export function defaultConfig(): DrawbridgeConfig {
   return ConfigSchema.parse({});
@@ -37,7 +37,7 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const { line } = lc.linePos(e.pos[0]);
-    throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`);
+    throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`, 'DRB-E-CONFIG');
   }
   const js: unknown = doc.toJS() ?? {};
   const raw = (typeof js === 'object' && js !== null && !Array.isArray(js) ? js : { '(root)': js }) as Record<string, unknown>;
@@ -66,7 +66,7 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
     }
     return `${file}:${line}: ${path.join('.') || '(root)'}: ${issue.message}`;
   });
-  throw new UsageError(messages.join('\n'));
+  throw new UsageError(messages.join('\n'), 'DRB-E-CONFIG-KEY');
 }
 
 export function loadConfig(file: string | undefined, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {
@@ -75,7 +75,7 @@ export function loadConfig(file: string | undefined, overrides: readonly ConfigO
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`);
+    throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`, 'DRB-E-CONFIG');
   }
   return parseConfig(text, file, overrides);
 }

@@ -1,17 +1,9 @@
 /** `drawbridge audit` on inputs recognised by content: stdin, misleading names, folders, and input that is nothing. */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = import.meta.resolve('tsx');
-
-function drawbridge(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/bin.ts'), ...args], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { drawbridge } from './run.js';
 
 const HELM = [
   '---',
@@ -32,7 +24,7 @@ const HELM = [
 
 describe('drawbridge audit recognises every kind by content', () => {
   it('helm template … | drawbridge audit - finds the manifest and gates (exit 1)', () => {
-    const r = drawbridge(['audit', '-', '--format', 'json'], HELM);
+    const r = drawbridge(['audit', '-', '--format', 'json'], { input: HELM });
     const out = JSON.parse(r.stdout) as { findings: { rule: string; location: { file: string } }[] };
     expect(out.findings.map((f) => f.rule)).toEqual(['k8s-dashboard-skip-login']);
     expect(out.findings[0]?.location.file).toBe('<stdin>');
@@ -40,9 +32,9 @@ describe('drawbridge audit recognises every kind by content', () => {
   });
 
   it('stdin that is no known config exits 2 with a message naming it', () => {
-    const r = drawbridge(['audit', '-'], 'just some notes\n');
+    const r = drawbridge(['audit', '-'], { input: 'just some notes\n' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/<stdin>: not recognised as any supported config kind/);
+    expect(r.stderr).toMatch(/error DRB-E-INPUT-UNRECOGNISED: <stdin>: not recognised as any supported config kind/);
   });
 
   it('a folder audit reads x.txt and sgs.txt by content and ends with counts; -v lists what was skipped and why', () => {

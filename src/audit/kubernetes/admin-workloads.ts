@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { catalogPath } from '../../catalog/paths.js';
 import { managementServices, type ManagementService } from '../../catalog/services.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
-import { containersOf, effectiveNamespace, podTemplate, selectorMatches, type K8sObject } from './objects.js';
+import { containersOf, effectiveNamespace, podTemplate, selectorMatches, type K8sObject } from '../shared/k8s-objects.js';
+import { imageMatchesHint, parseImage } from '../shared/images.js';
 
 const HintsSchema = z
   .object({
@@ -54,40 +55,6 @@ export function adminProfiles(): AdminProfile[] {
       };
     });
   return profiles;
-}
-
-export interface ImageRef {
-  /** Repository path without registry host and without `library/`: `kubernetesui/dashboard`. */
-  repository: string;
-  tag?: string;
-}
-
-export function parseImage(image: string): ImageRef {
-  let s = image.trim().split('@')[0] ?? '';
-  let tag: string | undefined;
-  const lastSlash = s.lastIndexOf('/');
-  const lastColon = s.lastIndexOf(':');
-  if (lastColon > lastSlash) {
-    tag = s.slice(lastColon + 1);
-    s = s.slice(0, lastColon);
-  }
-  const parts = s.split('/');
-  const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
-  if (parts[0] === 'library' && parts.length > 1) parts.shift();
-  return { repository: parts.join('/').toLowerCase(), ...(tag ? { tag } : {}) };
-}
-
-/**
- * Image hint semantics: `a/b` matches a repository equal to or ending in `/a/b`; `a` matches the last
- * path segment; a hint ending in `/` matches any repository under that prefix.
- */
-export function imageMatchesHint(repository: string, hint: string): boolean {
-  const h = hint.toLowerCase();
-  if (h.endsWith('/')) return repository.startsWith(h) || repository.includes(`/${h}`);
-  if (h.includes('/')) return repository === h || repository.endsWith(`/${h}`);
-  const last = repository.split('/').pop() ?? '';
-  return last === h;
 }
 
 /** Profiles per repository: a manifest set names the same few images many times over. */

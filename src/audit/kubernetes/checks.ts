@@ -1,6 +1,6 @@
 /** Kubernetes rules (catalog/audit/kubernetes/<id>/): each over the objects of one manifest file. */
 import { defineChecks } from '../checks.js';
-import type { AdvisoryLookup } from '../gateways/advisory-lookup.js';
+import type { AdvisoryLookup } from '../shared/advisory-lookup.js';
 import {
   apiserverAlwaysAdmit,
   apiserverAlwaysAllow,
@@ -15,7 +15,7 @@ import {
   kubeletReadonlyPort,
 } from './control-plane.js';
 import { ingressExposesAdmin, serviceExposesAdmin } from './exposure.js';
-import type { K8sObject } from './objects.js';
+import type { K8sObject } from '../shared/k8s-objects.js';
 import { rbacAnonymousWrite } from './rbac.js';
 import { vulnerableImages } from './vulnerable-images.js';
 import { dashboardInsecureLogin, dashboardSkipLogin, runtimeSocketMount } from './workloads.js';

@@ -6,9 +6,10 @@ import semver from 'semver';
 import type { CheckHit } from '../checks.js';
 import { describeScope, isOffLoopback, parseHostPort, parseListenUrl } from '../listen-address.js';
 import { asArray, asObject, asText, getPath } from '../yaml-positions.js';
-import { commandLineOf, commandWords, flagValue, isFalse, isTrue, type CommandLine, type Flag } from './command-line.js';
-import { componentOf, imageVersion } from './components.js';
-import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from './objects.js';
+import { commandLineOf, commandWords, flagValue, isFalse, isTrue, type CommandLine, type Flag } from '../shared/command-line.js';
+import { componentOf } from './components.js';
+import { imageVersion } from '../shared/images.js';
+import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from '../shared/k8s-objects.js';
 
 const BOOLEAN_FLAGS = new Set([
   'anonymous-auth',

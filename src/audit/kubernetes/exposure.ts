@@ -7,7 +7,7 @@ import { paramsOf, type CheckHit, type RuleRef } from '../checks.js';
 import { isWorldCidr } from '../listen-address.js';
 import { asArray, asObject, asText, type PathSegment } from '../yaml-positions.js';
 import { adminBehindServicePort, profilesByServiceName, type AdminBackend } from './admin-workloads.js';
-import { effectiveNamespace, lineAt, resourceName, stringMap, type K8sObject } from './objects.js';
+import { effectiveNamespace, lineAt, resourceName, stringMap, type K8sObject } from '../shared/k8s-objects.js';
 
 const ServiceParams = z.object({
   sourceRangeAnnotations: z.array(z.string()),

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { catalogPath } from '../../catalog/paths.js';
 import type { CheckHit } from '../checks.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
-import { effectiveNamespace, lineAt, resourceName, type K8sObject } from './objects.js';
+import { effectiveNamespace, lineAt, resourceName, type K8sObject } from '../shared/k8s-objects.js';
 
 const BuiltinSchema = z.object({ write: z.array(z.string()), readOnly: z.array(z.string()) }).strict();
 let builtins: z.infer<typeof BuiltinSchema> | undefined;
