@@ -4,7 +4,7 @@ import { runChecks } from '../checks.js';
 import { hasKey, recognition, RECOGNITION_HEAD, type Recogniser } from '../recognise.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { shippedAdvisoryLookup } from '../shared/advisory-lookup.js';
+import { shippedAdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS, type GatewayInput } from './checks.js';
 import { gatewayKindOf } from './native.js';
 

@@ -9,7 +9,7 @@ import { commandLineOf, flagValue } from '../shared/command-line.js';
 import { imageMatchesHint, imageVersion, parseImage } from '../shared/images.js';
 import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from '../shared/k8s-objects.js';
 import { parseKongListen, traefikBool } from './listeners.js';
-import type { AdvisoryLookup } from '../shared/advisory-lookup.js';
+import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 
 interface EnvVar {
   name: string;

@@ -9,7 +9,7 @@ import { runChecks } from '../checks.js';
 import { hasKey, recognition, type Recogniser } from '../recognise.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { shippedAdvisoryLookup, type AdvisoryLookup } from '../shared/advisory-lookup.js';
+import { shippedAdvisoryLookup, type AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS } from '../gateways/checks.js';
 import { KUBERNETES_CHECKS } from './checks.js';
 import { collectObjects } from '../shared/k8s-objects.js';
