@@ -66,7 +66,7 @@ export function holdStateDir(dir: string): StateLock {
   try {
     return lockStateDir(dir);
   } catch (e) {
-    if (e instanceof StateFolderBusy) throw new UsageError(e.message);
+    if (e instanceof StateFolderBusy) throw new UsageError(e.message, 'DRB-E-STATE-IN-USE');
     throw e;
   }
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   'DRB-E-INPUT-READ': 'An input exists but cannot be read or parsed.',
   'DRB-E-INPUT-UNRECOGNISED': 'An input is no config kind (audit) or log format (detect) Drawbridge knows.',
   'DRB-E-OUTPUT': 'An output file or folder cannot be written, or exists and --force was not given.',
+  'DRB-E-STATE-IN-USE': 'Another drawbridge process holds the state folder (the message names the folder and its pid).',
   'DRB-E-LISTEN': 'A receiver cannot listen where it was asked to (address in use, not loopback without permission).',
 } as const;
 
