@@ -17,7 +17,12 @@ export interface AdvisoryHit {
 export interface FindingContext {
   endpoint: Endpoint;
   asset: string;
+  /** Where the product lives: scheme://host:port, plus the gateway route it was found under. */
   url: string;
+  /** Turns a request path of the signature into the full URL it was sent to. */
+  urlOf?: (path: string) => string;
+  /** Distinguishes findings of several routes on one endpoint (the route prefix). */
+  key?: string;
   verdict: SignatureVerdict;
   advisories: readonly AdvisoryHit[];
   credentials: readonly CredentialAttempt[];
@@ -28,8 +33,11 @@ export function buildFindings(c: FindingContext): Finding[] {
   const { verdict: v, endpoint } = c;
   const sig = v.signature;
   const location = { host: endpoint.host, port: endpoint.port };
-  const base = { subTechnique: sig.subTechnique, asset: c.asset, location } as const;
-  const evidence = { url: c.url, product: sig.id, version: v.version, auth: v.auth, because: v.because, proof: v.proof };
+  const base = { subTechnique: sig.subTechnique, asset: c.asset, location, ...(c.key ? { key: c.key } : {}) } as const;
+  const urlOf = c.urlOf ?? ((path: string) => c.url + path);
+  const page = v.page ? urlOf(v.page.path) : undefined;
+  const proofUrl = v.proof ? urlOf(v.proof.path) : undefined;
+  const evidence = { url: c.url, page, product: sig.id, version: v.version, auth: v.auth, because: v.because, proof: v.proof, proofUrl };
   const out: Finding[] = [];
   if (v.auth === 'open' && sig.severity.open !== 'none') {
     out.push(
@@ -40,7 +48,7 @@ export function buildFindings(c: FindingContext): Finding[] {
         severity: sig.severity.open,
         title: `${sig.name} answers strangers without authentication`,
         evidence,
-        explanation: `${v.because ?? 'A sensitive endpoint answered without credentials'}. Anyone who reaches ${c.url} gets the same.`,
+        explanation: `${v.because ?? 'A sensitive endpoint answered without credentials'}. Anyone who reaches ${proofUrl ?? page ?? c.url} gets the same.`,
         remediation: sig.remediation.open,
         confidence: 'confirmed',
       }),
@@ -69,7 +77,7 @@ export function buildFindings(c: FindingContext): Finding[] {
         control: check.control,
         severity: check.severity,
         title: check.title,
-        evidence: { url: c.url, product: sig.id, version: v.version, check: check.id },
+        evidence: { url: c.url, page, product: sig.id, version: v.version, check: check.id },
         remediation: check.remediation,
         confidence: 'confirmed',
       }),
@@ -80,7 +88,7 @@ export function buildFindings(c: FindingContext): Finding[] {
       makeFinding({
         ...base,
         rule: `probe.http.${sig.id}.advisory`,
-        key: a.id,
+        key: c.key ? `${c.key} ${a.id}` : a.id,
         control: 'M1050',
         severity: a.severity,
         title: `${sig.name} ${v.version} is affected by ${a.id}${a.aliases.length ? ` (${a.aliases.join(', ')})` : ''}`,
