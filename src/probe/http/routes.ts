@@ -10,7 +10,7 @@ import type { HttpResponse } from './match.js';
  */
 
 /** Requests one walk may send at most, whatever the catalogue holds. */
-export const ROUTE_REQUEST_BUDGET = 300;
+export const ROUTE_REQUEST_BUDGET = 400;
 
 /** `/grafana/` + `/api/health` → `/grafana/api/health`; `/grafana/` + `/` → `/grafana/`. */
 export function joinRoute(prefix: string, path: string): string {
