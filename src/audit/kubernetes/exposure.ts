@@ -89,7 +89,7 @@ export function serviceExposureHits(objects: readonly K8sObject[]): RuleHit[] {
           nodePort: nodePort ?? null,
           externalIPs,
           loadBalancerSourceRanges: ranges,
-          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), container: b.container, port: b.port })),
+          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), container: b.container, port: b.port, probeWith: b.profile.signatures })),
         },
         subTechnique: top.profile.service.subTechnique,
         confidence: top.confidence,
@@ -217,7 +217,7 @@ export function ingressExposureHits(objects: readonly K8sObject[]): RuleHit[] {
           backend: id,
           hosts,
           allowlist,
-          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), port: b.port })),
+          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), port: b.port, probeWith: b.profile.signatures })),
         },
         subTechnique: top.profile.service.subTechnique,
         // An HTTPRoute's auth lives in implementation-specific policies this file may not show.
