@@ -12,6 +12,9 @@ import type { HttpResponse } from './match.js';
 /** Requests one walk may send at most, whatever the catalogue holds. */
 export const ROUTE_REQUEST_BUDGET = 400;
 
+/** Prefix checks in flight at once. */
+const PREFIX_CONCURRENCY = 8;
+
 /** `/grafana/` + `/api/health` → `/grafana/api/health`; `/grafana/` + `/` → `/grafana/`. */
 export function joinRoute(prefix: string, path: string): string {
   return prefix + path.replace(/^\//, '');
@@ -71,10 +74,16 @@ export async function walkRoutes(
     return fetch(req);
   });
   const walk: RouteWalk = { hits: [], routed: [], requests: 0, truncated: false };
-  for (const [prefix, named] of routePrefixes(signatures)) {
+  const prefixes = [...routePrefixes(signatures)].filter(([prefix]) => !opts.skip?.has(prefix));
+  // Which prefixes are routed: a few requests in flight at a time (the connector still rate-limits).
+  const answers: (HttpResponse | undefined)[] = [];
+  for (let i = 0; i < prefixes.length; i += PREFIX_CONCURRENCY) {
+    const batch = prefixes.slice(i, i + PREFIX_CONCURRENCY);
+    answers.push(...(await Promise.all(batch.map(([prefix]) => counted({ method: 'GET', path: prefix })))));
+  }
+  for (const [i, [prefix, named]] of prefixes.entries()) {
     if (truncated) break;
-    if (opts.skip?.has(prefix)) continue;
-    const answer = await counted({ method: 'GET', path: prefix });
+    const answer = answers[i];
     if (!answer || sameAsUnknown(answer, opts.nonce, prefix, opts.noncePath)) continue;
     walk.routed.push(prefix);
     const ordered = [...named, ...signatures.filter((s) => !named.includes(s))];
