@@ -16,6 +16,7 @@ import type { DrawbridgeConfig } from '../config/schema.js';
 import { networkOf, parseIp } from '../intel/ranges.js';
 import { NEW_SOURCE_RANGE_NS } from './detectors/new-source-range.js';
 import { UNSEEN_CREDENTIAL_NS } from './detectors/unseen-credential.js';
+import { ORG_APPROVED_NS } from '../organisation/networks.js';
 import type { BaselineEntry, StateStore } from './state/types.js';
 
 /**
@@ -124,6 +125,14 @@ function networks(range: string, v4: number, v6: number, text: string): string[]
   return out;
 }
 
+/** `CIDR`, an address or `AS64500` → the organisation networks it stands for (`range:NET` per detector-sized range, or `asn:N`). */
+function parseOrgNetwork(text: string, config: DrawbridgeConfig): string[] {
+  const asn = /^AS(\d+)$/i.exec(text);
+  if (asn) return [`asn:${Number(asn[1])}`];
+  const { sourcePrefixV4, sourcePrefixV6 } = config.detect;
+  return networks(text, sourcePrefixV4, sourcePrefixV6, text).map((n) => `range:${n}`);
+}
+
 /** The baselines, one per detector that keeps one, with the key syntax users type. */
 export const BASELINE_KINDS: readonly BaselineKind[] = [
   {
@@ -141,6 +150,14 @@ export const BASELINE_KINDS: readonly BaselineKind[] = [
       'HOST:PORT=RANGE as the alert asset shows HOST:PORT, RANGE an address or CIDR (cut to the configured /24 or /48 ranges; ' +
       `wider ranges are split, up to ${MAX_EXPANDED_RANGES}) — e.g. 10.0.1.5:22=198.51.100.0/24`,
     parse: parseRangeKey,
+  },
+  {
+    detector: 'organisation',
+    ns: ORG_APPROVED_NS,
+    syntax:
+      'RANGE or ASN: a network that is the organisation’s besides what it learns from logins — an address or CIDR (cut to the ' +
+      'configured /24 or /48 ranges) or AS64500',
+    parse: parseOrgNetwork,
   },
 ];
 

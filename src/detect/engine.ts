@@ -15,9 +15,10 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import type { DrawbridgeEvent, RecordRef } from '../model/event.js';
 import type { Alert } from '../model/finding.js';
-import { servicesByPort } from '../catalog/services.js';
 import { openAsnDatabase, type AsnLookup } from '../intel/asn.js';
-import { RangeSet } from '../intel/ranges.js';
+import type { SurfaceEndpoint } from '../surface/model.js';
+import { buildDetectEnv } from './env.js';
+import { ObservationDigest, type Observation } from './observations.js';
 import { DECODERS, decoderById, sniffFormat } from './decoders/index.js';
 import { DETECTORS } from './detectors/index.js';
 import { buildIncidents, linkIncident, type Incident } from './incidents.js';
@@ -55,6 +56,8 @@ export interface DetectResult {
   alerts: Alert[];
   /** Incidents this run's alerts belong to, with every alert of theirs the store keeps (earlier runs too). */
   incidents: Incident[];
+  /** Noise digested instead of alerted: unauthenticated first-seen sources that did nothing, per service and period. */
+  observations: Observation[];
   /** The first 10,000 rejected records (stats.rejected counts all; the dead-letter file keeps all). */
   rejected: RejectedRecord[];
   stats: DetectStats;
@@ -66,6 +69,8 @@ export interface DetectOptions {
   format?: string;
   /** State store; default: SQLite at <stateDir>/state.db (opened and closed by this run). */
   store?: StateStore;
+  /** Management endpoints known from audit/probe results (`--inventory`), added to the configured surface. */
+  inventory?: readonly SurfaceEndpoint[];
   /** ASN lookup; default: the offline @ip-location-db/asn tables, loaded on first use. */
   asn?: AsnLookup;
   /** Reference "now" (epoch ms): supplies the year of RFC 3164 timestamps. */
@@ -170,17 +175,6 @@ function stateDir(config: DrawbridgeConfig): string {
   return isAbsolute(config.stateDir) ? config.stateDir : join(process.cwd(), config.stateDir);
 }
 
-function detectEnv(config: DrawbridgeConfig, asn: AsnLookup | undefined): DetectEnv {
-  return {
-    config,
-    allowed: new RangeSet(config.organisation.allowedRanges),
-    internal: new RangeSet(config.organisation.internalRanges),
-    orgAsns: new Set(config.organisation.asns),
-    managementPorts: servicesByPort(config.managementPorts),
-    asn,
-  };
-}
-
 function openSource(input: string, store: StateStore, opts: DetectOptions): Source {
   if (input === '-') return newSource(input, undefined, streamReader(opts.stdin ?? (process.stdin as AsyncIterable<unknown>)));
   const key = fileKey(input);
@@ -204,9 +198,10 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const detectors = opts.detectors ?? DETECTORS;
   let asn = opts.asn;
   // The default ASN tables load only if an alert needs them.
-  const env = detectEnv(config, {
-    lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip),
-  });
+  const lazyAsn: AsnLookup = { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) };
+  const env = buildDetectEnv(config, { asn: lazyAsn, inventory: opts.inventory });
+  const digest = new ObservationDigest(config.detect.observationPeriod);
+  const observe = opts.learnOnly ? undefined : digest.add.bind(digest);
   const defaultYear = new Date(opts.now ?? Date.now()).getUTCFullYear();
   const deadLetterPath = opts.deadLetter === false ? undefined : (opts.deadLetter ?? join(stateDir(config), 'dead-letter.jsonl'));
   const forced = opts.format !== undefined ? decoderById(opts.format, decoders) : undefined;
@@ -252,7 +247,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         store.seen(FIRST_EVENT_NS, 'time', ev.time);
         firstEvent = store.peek(FIRST_EVENT_NS, 'time')?.first ?? ev.time;
       }
-      const ctx = { env, learning: opts.learnOnly === true || ev.time < firstEvent + config.detect.learningPeriod, raw: p.raw };
+      const ctx = { env, learning: opts.learnOnly === true || ev.time < firstEvent + config.detect.learningPeriod, raw: p.raw, observe };
       for (const d of detectors) {
         const raised = d.handle(ev, store, ctx);
         if (opts.learnOnly) continue;
@@ -492,5 +487,5 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     for (const s of sources) await s.reader.close();
     if (!opts.store) store.close();
   }
-  return { alerts, incidents, rejected, stats };
+  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats };
 }
