@@ -1,5 +1,5 @@
 import { ConfigSchema } from '../../../src/config/schema.js';
-import { buildDetectEnv } from '../../../src/detect/env.js';
+import { detectEnv } from '../../../src/detect/pipeline/env.js';
 import type { DetectEnv, Detector, EventContext } from '../../../src/detect/detectors/types.js';
 import type { StateView } from '../../../src/detect/state/types.js';
 import { asnLookupFromRows } from '../../../src/intel/asn.js';
@@ -13,12 +13,13 @@ export const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 /** The organisation: allow-listed VPN 192.0.2.0/24, its own AS64500 (198.51.100.0/24); 203.0.113.0/24 is foreign hosting. */
 export function testEnv(detect: Record<string, unknown> = {}, more: Record<string, unknown> = {}): DetectEnv {
   const config = ConfigSchema.parse({ organisation: { asns: [64500], allowedRanges: ['192.0.2.0/24'] }, detect, ...more });
-  return buildDetectEnv(config, {
-    asn: asnLookupFromRows([
+  return detectEnv(
+    config,
+    asnLookupFromRows([
       { start: '198.51.100.0', end: '198.51.100.255', asn: 64500, org: 'Example Corp' },
       { start: '203.0.113.0', end: '203.0.113.255', asn: 64666, org: 'Faraway Hosting' },
     ]),
-  });
+  );
 }
 
 export function ctxOf(env: DetectEnv, learning = false): EventContext {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../src/config/schema.js';
-import { buildDetectEnv } from '../../../src/detect/env.js';
+import { detectEnv } from '../../../src/detect/pipeline/env.js';
 import { unseenCredential } from '../../../src/detect/detectors/unseen-credential.js';
 import { MemoryStateStore } from '../../../src/detect/state/memory.js';
 import { asnLookupFromRows } from '../../../src/intel/asn.js';
 import type { ApiEvent } from '../../../src/model/event.js';
 
 const config = ConfigSchema.parse({});
-const env = buildDetectEnv(config, { asn: asnLookupFromRows([]) });
+const env = detectEnv(config, asnLookupFromRows([]));
 const ctx = { env, learning: false, raw: 'r' };
 
 function api(over: Partial<ApiEvent>): ApiEvent {
