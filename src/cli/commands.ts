@@ -6,6 +6,7 @@ import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
+import { registerSurface } from './surface.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerProbe(program);
   registerDetect(program);
   registerBaseline(program);
+  registerSurface(program);
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);
