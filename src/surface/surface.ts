@@ -98,18 +98,21 @@ export class Surface {
     if (ev.service === 'docker') return { role: 'management', service: 'docker-api', subTechnique: 'unauthenticated-admin-interface', provenance: 'learned', why: 'a Docker Engine API request path' };
     const host = ev.host !== undefined ? hostName(ev.host) : undefined;
     const path = ev.resource;
+    const port = ev.dstPort;
+    const services = port !== undefined ? this.opts.managementPorts.get(port) : undefined;
+    const adminPort = services !== undefined && services.length > 0 && !this.shared.has(port!);
+    const admin = adminPathService(path, adminPort, this.catalog);
     for (const c of this.compiled) {
       const e = c.endpoint;
       if (e.port !== undefined && e.port !== ev.dstPort) continue;
       if (c.ranges && (ev.dst === undefined || !c.ranges.contains(ev.dst))) continue;
       if (c.host !== undefined && (host === undefined || !hostMatches(c.host, host))) continue;
       if (e.path !== undefined && !underPrefix(path, e.path)) continue;
+      // A public site or port still carries the catalogue's admin paths (Jenkins' /script behind the shop's
+      // gateway); only a public entry naming the route itself says otherwise.
+      if (e.role === 'public' && e.path === undefined && admin) break;
       return reachOf(e);
     }
-    const port = ev.dstPort;
-    const services = port !== undefined ? this.opts.managementPorts.get(port) : undefined;
-    const adminPort = services !== undefined && services.length > 0 && !this.shared.has(port!);
-    const admin = adminPathService(path, adminPort, this.catalog);
     if (admin) return { role: 'management', service: admin.service, subTechnique: serviceSubTechnique(admin.service), provenance: 'catalogue', why: `catalogue admin path ${admin.prefix}` };
     if (adminPort) {
       const ids = services!.map((s) => s.id).join('|');
