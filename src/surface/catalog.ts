@@ -45,11 +45,18 @@ export function underPrefix(path: string, prefix: string): boolean {
   return next === 47 /* / */ || next === 63 /* ? */;
 }
 
-/** The catalogue service an admin path reaches, given the port it was sent to and whether that port is an admin port. */
+/**
+ * The catalogue service an admin path reaches, given whether the port it was sent to is an admin port.
+ * Applications are often mounted one level down behind a gateway (/jenkins/script, /grafana/api/admin),
+ * so an "anywhere" path also matches after one leading segment.
+ */
 export function adminPathService(path: string, onAdminPort: boolean, catalog: SurfaceCatalog = surfaceCatalog()): AdminPath | undefined {
+  const second = path.indexOf('/', 1);
+  const mounted = second > 1 ? path.slice(second) : undefined;
   for (const a of catalog.adminPaths) {
     if (a.scope === 'adminPort' && !onAdminPort) continue;
     if (underPrefix(path, a.prefix)) return a;
+    if (a.scope === 'anywhere' && mounted !== undefined && underPrefix(mounted, a.prefix)) return a;
   }
   return undefined;
 }

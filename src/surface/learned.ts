@@ -8,13 +8,19 @@ import { managementServices } from '../catalog/services.js';
 import type { ApiEvent } from '../model/event.js';
 import type { BaselineAccess, StateView } from '../detect/state/types.js';
 import { readNumber, writeNumber } from '../detect/detectors/registers.js';
-import { surfaceCatalog } from './catalog.js';
+import { adminPathService, surfaceCatalog } from './catalog.js';
 import type { Reach, SurfaceEndpoint } from './model.js';
 
 /** Listing: one seen entry per learned endpoint, `address\0port\0path\0service`. */
 export const LEARNED_NS = 'surface.learned';
 /** Lookup: `address:port` → index of the service in serviceIds(). */
 const LEARNED_PORT_NS = 'surface.learned-port';
+/** Admin-port paths seen per log (`source\0service\0prefix`), how many (register), and the verdict: log → service index. */
+const SOURCE_PATH_NS = 'surface.source-path';
+const SOURCE_COUNT_NS = 'surface.source-count';
+const SOURCE_SERVICE_NS = 'surface.source-service';
+/** Distinct admin-API paths of one service that make a log that service's admin API log. */
+export const ADMIN_LOG_PATHS = 3;
 const SEP = '\u0000';
 
 let ids: string[] | undefined;
@@ -42,6 +48,33 @@ export function learnFromRequest(ev: ApiEvent, reach: Reach, state: StateView): 
   }
 }
 
+/**
+ * An access log that names no port can still be an admin API's own log: Kong's Admin API log is full of
+ * /services, /routes, /plugins. Once a log shows ADMIN_LOG_PATHS such paths of one service, all its
+ * requests are management requests to that service.
+ */
+export function learnFromLog(ev: ApiEvent, state: StateView): void {
+  if (ev.service !== 'http' || ev.dstPort !== undefined) return;
+  const a = adminPathService(ev.resource, true);
+  if (!a || a.scope !== 'adminPort') return;
+  const source = ev.ref.source;
+  if (!state.seen(SOURCE_PATH_NS, `${source}${SEP}${a.service}${SEP}${a.prefix}`, ev.time)) return;
+  const key = `${source}${SEP}${a.service}`;
+  const n = (readNumber(state, SOURCE_COUNT_NS, key) ?? 0) + 1;
+  writeNumber(state, SOURCE_COUNT_NS, key, n);
+  const i = serviceIds().indexOf(a.service);
+  if (n >= ADMIN_LOG_PATHS && i >= 0 && readNumber(state, SOURCE_SERVICE_NS, source) === undefined) {
+    writeNumber(state, SOURCE_SERVICE_NS, source, i);
+    state.seen(LEARNED_NS, `${SEP}${SEP}log:${source}${SEP}${a.service}`, ev.time);
+  }
+}
+
+/** The admin API a log was learned to belong to, if any. */
+export function learnedLogService(state: StateView, source: string): string | undefined {
+  const i = readNumber(state, SOURCE_SERVICE_NS, source);
+  return i === undefined ? undefined : serviceIds()[i];
+}
+
 /** The service learned for a whole address:port, if any. */
 export function learnedService(state: StateView, address: string, port: number): string | undefined {
   const i = readNumber(state, LEARNED_PORT_NS, `${address}:${port}`);
@@ -52,6 +85,9 @@ export function learnedService(state: StateView, address: string, port: number):
 export function learnedEndpoints(store: BaselineAccess): SurfaceEndpoint[] {
   return store.entries(LEARNED_NS).map((e) => {
     const [address, port, path, service] = e.key.split(SEP) as [string, string, string, string];
+    if (path.startsWith('log:')) {
+      return { role: 'management', service, provenance: 'learned', why: `${path.slice(4)} is the ${service} API's access log (its requests use ${ADMIN_LOG_PATHS} or more of its admin paths)`, firstSeen: e.first, lastSeen: e.last };
+    }
     const ep: SurfaceEndpoint = { address, role: 'management', service, provenance: 'learned', why: path !== '' ? `requests reached the admin route ${path}` : `${service} requests answered on this port`, firstSeen: e.first, lastSeen: e.last };
     if (port !== '') ep.port = Number(port);
     if (path !== '') ep.path = path;

@@ -6,7 +6,7 @@ import type { ManagementService } from '../catalog/services.js';
 import { RangeSet } from '../intel/ranges.js';
 import type { ApiEvent } from '../model/event.js';
 import { adminPathService, serviceSubTechnique, surfaceCatalog, underPrefix, type SurfaceCatalog } from './catalog.js';
-import { learnedService } from './learned.js';
+import { learnedLogService, learnedService } from './learned.js';
 import type { Reach, SurfaceEndpoint } from './model.js';
 import type { StateView } from '../detect/state/types.js';
 
@@ -93,7 +93,7 @@ export class Surface {
   }
 
   /** What a request reaches: a Kubernetes or Docker API call is management; an HTTP request by its route. */
-  request(ev: ApiEvent): Reach {
+  request(ev: ApiEvent, state?: StateView): Reach {
     if (ev.service === 'kubernetes') return { role: 'management', service: 'kube-apiserver', subTechnique: 'exposed-kubernetes-api', provenance: 'learned', why: 'a Kubernetes API request (audit log)' };
     if (ev.service === 'docker') return { role: 'management', service: 'docker-api', subTechnique: 'unauthenticated-admin-interface', provenance: 'learned', why: 'a Docker Engine API request path' };
     const host = ev.host !== undefined ? hostName(ev.host) : undefined;
@@ -113,6 +113,8 @@ export class Surface {
       if (e.role === 'public' && e.path === undefined && admin) break;
       return reachOf(e);
     }
+    const fromLog = state && ev.service === 'http' ? learnedLogService(state, ev.ref.source) : undefined;
+    if (fromLog !== undefined) return { role: 'management', service: fromLog, subTechnique: serviceSubTechnique(fromLog), provenance: 'learned', why: `learned from the logs: ${ev.ref.source} is the ${fromLog} API's access log` };
     if (admin) return { role: 'management', service: admin.service, subTechnique: serviceSubTechnique(admin.service), provenance: 'catalogue', why: `catalogue admin path ${admin.prefix}` };
     if (adminPort) {
       const ids = services!.map((s) => s.id).join('|');

@@ -4,7 +4,7 @@ import { servicesByPort } from '../../src/catalog/services.js';
 import { adminPathService, surfaceCatalog, underPrefix } from '../../src/surface/catalog.js';
 import { configEndpoints } from '../../src/surface/config.js';
 import { InventoryError, parseInventory } from '../../src/surface/inventory.js';
-import { learnedEndpoints, learnFromRequest } from '../../src/surface/learned.js';
+import { learnedEndpoints, learnFromLog, learnFromRequest } from '../../src/surface/learned.js';
 import { Surface } from '../../src/surface/surface.js';
 import { MemoryStateStore } from '../../src/detect/state/memory.js';
 import type { ApiEvent } from '../../src/model/event.js';
@@ -77,11 +77,28 @@ describe('Surface.request', () => {
     expect(s.request(req('/backoffice/users', shop))).toMatchObject({ role: 'management', service: 'kong-admin', provenance: 'config' });
     expect(s.request(req('/routes', { dst: '10.0.1.30', dstPort: 8001 }))).toMatchObject({ role: 'management', service: 'kong-admin' });
     expect(s.request(req('/script', shop))).toMatchObject({ role: 'management', service: 'jenkins', provenance: 'catalogue' });
+    // Mounted one level down behind the gateway.
+    expect(s.request(req('/jenkins/script', { ...shop, host: 'ci.example.com' }))).toMatchObject({ role: 'management', service: 'jenkins' });
     expect(s.request(req('/routes', shop))).toMatchObject({ role: 'public' });
   });
   it('Kubernetes and Docker API requests are management', () => {
     expect(s.request(req('pods', { service: 'kubernetes' }))).toMatchObject({ role: 'management', service: 'kube-apiserver' });
     expect(s.request(req('containers', { service: 'docker' }))).toMatchObject({ role: 'management', service: 'docker-api' });
+  });
+});
+
+describe('admin API logs learned from their content', () => {
+  it('a log with three Kong admin paths is the Kong Admin API log: all its requests are management, other logs are not', () => {
+    const s = new Surface([], { managementPorts: ports });
+    const st = new MemoryStateStore();
+    const kong = (path: string, method = 'GET') => req(path, { method, verb: method, ref: { source: 'logs/kong-admin.access.log', offset: 0 } });
+    const web = req('/', { ref: { source: 'logs/www.access.log', offset: 0 } });
+    for (const p of ['/services', '/services/web/routes/main']) learnFromLog(kong(p), st);
+    expect(s.request(kong('/'), st)).toMatchObject({ role: 'public' });
+    learnFromLog(kong('/plugins'), st);
+    expect(s.request(kong('/'), st)).toMatchObject({ role: 'management', service: 'kong-admin', provenance: 'learned' });
+    expect(s.request(web, st)).toMatchObject({ role: 'public' });
+    expect(learnedEndpoints(st)).toEqual([expect.objectContaining({ service: 'kong-admin', why: expect.stringContaining('logs/kong-admin.access.log is the kong-admin API') })]);
   });
 });
 

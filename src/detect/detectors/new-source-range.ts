@@ -30,7 +30,7 @@ import { bump, type Severity } from '../../model/severity.js';
 import { SUB_TECHNIQUES, type SubTechnique } from '../../model/technique.js';
 import { ipv4Number, isIp, networkOf, v4Network, v4NetworkText } from '../../intel/ranges.js';
 import { networkStanding, trusted, type NetworkStanding, type Standing } from '../../organisation/networks.js';
-import { learnFromRequest } from '../../surface/learned.js';
+import { learnFromLog, learnFromRequest } from '../../surface/learned.js';
 import type { Reach } from '../../surface/model.js';
 import { SSH_DEFAULT_PORT } from '../decoders/sshd-messages.js';
 import type { StateView } from '../state/types.js';
@@ -92,7 +92,8 @@ function touchOf(ev: DrawbridgeEvent, state: StateView, env: DetectEnv): Touch |
     return t;
   }
   if (ev.src === '') return undefined;
-  const reach = env.surface.request(ev);
+  learnFromLog(ev, state);
+  const reach = env.surface.request(ev, state);
   const management = reach.role === 'management';
   if (management) learnFromRequest(ev, reach, state);
   const t: Touch = { src: ev.src, target: requestTarget(ev), reach, login: management && isAuthenticatedRequest(ev), write: management && isWrite(ev), what: 'request' };
