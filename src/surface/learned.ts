@@ -8,7 +8,7 @@ import { managementServices } from '../catalog/services.js';
 import type { ApiEvent } from '../model/event.js';
 import type { BaselineAccess, StateView } from '../detect/state/types.js';
 import { readNumber, writeNumber } from '../detect/detectors/registers.js';
-import { adminPathService, surfaceCatalog } from './catalog.js';
+import { surfaceCatalog } from './catalog.js';
 import type { Reach, SurfaceEndpoint } from './model.js';
 
 /** Listing: one seen entry per learned endpoint, `address\0port\0path\0service`. */
@@ -55,18 +55,33 @@ export function learnFromRequest(ev: ApiEvent, reach: Reach, state: StateView): 
  */
 export function learnFromLog(ev: ApiEvent, state: StateView): void {
   if (ev.service !== 'http' || ev.dstPort !== undefined) return;
-  const a = adminPathService(ev.resource, true);
-  if (!a || a.scope !== 'adminPort') return;
+  const path = ev.resource;
+  if (path.length < 2) return;
   const source = ev.ref.source;
-  if (!state.seen(SOURCE_PATH_NS, `${source}${SEP}${a.service}${SEP}${a.prefix}`, ev.time)) return;
-  const key = `${source}${SEP}${a.service}`;
-  const n = (readNumber(state, SOURCE_COUNT_NS, key) ?? 0) + 1;
-  writeNumber(state, SOURCE_COUNT_NS, key, n);
-  const i = serviceIds().indexOf(a.service);
-  if (n >= ADMIN_LOG_PATHS && i >= 0 && readNumber(state, SOURCE_SERVICE_NS, source) === undefined) {
-    writeNumber(state, SOURCE_SERVICE_NS, source, i);
-    state.seen(LEARNED_NS, `${SEP}${SEP}log:${source}${SEP}${a.service}`, ev.time);
+  // Every admin-port path named anywhere in the request (/services/web/routes/main names two).
+  for (const a of surfaceCatalog().adminPaths) {
+    if (a.scope !== 'adminPort' || !containsSegments(path, a.prefix)) continue;
+    if (!state.seen(SOURCE_PATH_NS, `${source}${SEP}${a.service}${SEP}${a.prefix}`, ev.time)) continue;
+    const key = `${source}${SEP}${a.service}`;
+    const n = (readNumber(state, SOURCE_COUNT_NS, key) ?? 0) + 1;
+    writeNumber(state, SOURCE_COUNT_NS, key, n);
+    const i = serviceIds().indexOf(a.service);
+    if (n >= ADMIN_LOG_PATHS && i >= 0 && readNumber(state, SOURCE_SERVICE_NS, source) === undefined) {
+      writeNumber(state, SOURCE_SERVICE_NS, source, i);
+      state.seen(LEARNED_NS, `${SEP}${SEP}log:${source}${SEP}${a.service}`, ev.time);
+    }
   }
+}
+
+/** `/routes` in `/services/web/routes/main`: the segments appear in order, on segment boundaries. */
+function containsSegments(path: string, prefix: string): boolean {
+  let at = path.indexOf(prefix);
+  while (at >= 0) {
+    const end = at + prefix.length;
+    if (end === path.length || path.charCodeAt(end) === 47) return true;
+    at = path.indexOf(prefix, at + 1);
+  }
+  return false;
 }
 
 /** The admin API a log was learned to belong to, if any. */
