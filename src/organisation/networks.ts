@@ -32,7 +32,8 @@ const HOURS_NEED_LOGINS = 10;
 
 /**
  * Where a source stands relative to the organisation (worst last):
- * internal · organisation (configured or learned network) · identity (this identity's usual network) ·
+ * internal · organisation (configured or learned network) · identity (this identity's usual network,
+ * first used at least detect.contextWindow ago) ·
  * unrelated (an ASN the organisation does not use) · hosting (a hosting/VPS ASN never seen for the organisation).
  */
 export type Standing = 'internal' | 'organisation' | 'identity' | 'unrelated' | 'hosting';
@@ -102,8 +103,12 @@ export function networkStanding(src: string, user: string | undefined, time: num
   }
   const night = atNight(state, user, time);
   if (user !== undefined) {
+    // A network becomes an identity's usual one only after a while: a session from somewhere new
+    // (an intruder's) must not vouch for its own later requests.
+    const settled = time - env.config.detect.contextWindow;
     for (const net of nets(range, asn)) {
-      if (state.peek(NET_IDENTITY_NS, `${net}${SEP}${user}`) !== undefined) return { standing: 'identity', night, ...base, why: `${user}'s usual network (${net})` };
+      const e = state.peek(NET_IDENTITY_NS, `${net}${SEP}${user}`);
+      if (e !== undefined && e.first <= settled) return { standing: 'identity', night, ...base, why: `${user}'s usual network (${net})` };
     }
   }
   const seenForOrg = asn !== undefined && counts(state, `asn:${asn.asn}`).identities > 0;
