@@ -1,6 +1,7 @@
 /**
  * DS0002 — User Account Authentication: a successful remote login with a credential never seen for
- * that identity (user@host). The credential is the key fingerprint, the certificate's key id + CA
+ * that identity (user@host) nor for that account on any other host (a person's known key used on a
+ * further server is not a new credential). The credential is the key fingerprint, the certificate's key id + CA
  * (certificates are re-issued with new keys and serials; the id and the CA are the identity), the
  * token id, or for password-style logins the method itself.
  *
@@ -19,6 +20,8 @@ import { authHost, authSubTechnique, evidence, logLocation } from './common.js';
 import type { Detector } from './types.js';
 
 export const UNSEEN_CREDENTIAL_NS = 'ds0002.credential';
+/** The same credentials per account name, across hosts: a person's known key on another host is not a new credential. */
+export const ACCOUNT_CREDENTIAL_NS = 'ds0002.account-credential';
 
 /** The credential as one baseline key, and words for the title. */
 export function credentialKey(ev: AuthEvent): { key: string; label: string } {
@@ -91,8 +94,9 @@ export const unseenCredential: Detector = {
     const { config } = ctx.env;
     const identity = `${ev.user}@${authHost(ev)}`;
     const cred = credentialKey(ev);
+    const newForAccount = state.seen(ACCOUNT_CREDENTIAL_NS, `${ev.user}\u0000${cred.key}`, ev.time, config.detect.baselineExpiry);
     const isNew = state.seen(UNSEEN_CREDENTIAL_NS, credentialEntry(ev), ev.time, config.detect.baselineExpiry);
-    if (!isNew || ctx.learning) return [];
+    if (!isNew || !newForAccount || ctx.learning) return [];
     const origin = networkStanding(ev.src, ev.user, ev.time, state, ctx.env);
     if (cred.key.startsWith('token-from:') && trusted(origin)) return [];
     const severity = credentialSeverity(origin);

@@ -25,6 +25,17 @@ describe('login-after-failures (DS0002)', () => {
   });
 });
 
+describe('unseen-credential: a person’s known key on another host', () => {
+  it('is no new credential; a key new to the account is, on any host', () => {
+    const s = new MemoryStateStore();
+    const on = (t: number, host: string, user: string, k: string) => ({ ...sshLogin(t, '10.20.1.10', user), observer: host, credential: k });
+    run(unseenCredential, s, env, [on(T0, 'web1', 'alice', 'SHA256:a')], true);
+    expect(run(unseenCredential, s, env, [on(T0 + DAY, 'web2', 'alice', 'SHA256:a')])).toEqual([]);
+    expect(run(unseenCredential, s, env, [on(T0 + DAY, 'web2', 'bob', 'SHA256:a')]).map((a) => a.asset)).toEqual(['bob@web2']);
+    expect(run(unseenCredential, s, env, [on(T0 + DAY, 'web3', 'alice', 'SHA256:new')]).map((a) => a.asset)).toEqual(['alice@web3']);
+  });
+});
+
 describe('unseen-credential severity follows the organisation', () => {
   const key = (t: number, src: string, user: string, k: string) => ({ ...sshLogin(t, src, user), credential: k });
   it('a new key of a known identity from its usual network is medium; from an unrelated ASN high; from a hosting ASN at night for it critical', () => {
