@@ -7,6 +7,8 @@ import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
 import { registerSurface } from './surface.js';
+import { registerServe } from './serve.js';
+import { registerK8s, registerToken } from './k8s.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
@@ -18,4 +20,7 @@ export function registerCommands(program: Command): void {
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);
+  registerServe(program);
+  registerK8s(program);
+  registerToken(program);
 }

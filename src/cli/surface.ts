@@ -1,7 +1,8 @@
 /** `drawbridge surface`: the management surface detect works with — configured, inventoried, learned — and why. */
 import type { Command } from 'commander';
 import { listSurface, surfaceTable } from '../surface/list.js';
-import { storeOptions, withStore, type StoreFlags } from './baseline.js';
+import { withStateStore } from '../detect/state/index.js';
+import { storeOptions, type StoreFlags } from './baseline.js';
 import { resolveConfig } from './common.js';
 import { inventoryEndpoints } from './detect.js';
 import { UsageError } from './errors.js';
@@ -18,7 +19,7 @@ export function registerSurface(program: Command): void {
     const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'json');
     if (format !== 'table' && format !== 'json') throw new UsageError(`--format: expected table or json (got "${format}")`);
     const inventory = inventoryEndpoints(flags.inventory ?? []);
-    const listing = withStore(config, false, (store) => listSurface(config, inventory, store));
+    const listing = withStateStore(config, false, (store) => listSurface(config, inventory, store));
     process.stdout.write(format === 'table' ? surfaceTable(listing) : JSON.stringify({ surface: listing }, null, 2) + '\n');
   });
 }

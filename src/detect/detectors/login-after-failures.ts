@@ -8,6 +8,7 @@
  * mistyping from the office) one step lower.
  */
 import type { AuthEvent } from '../../model/event.js';
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { bump, type Severity } from '../../model/severity.js';
 import { networkOf } from '../../intel/ranges.js';
@@ -72,11 +73,11 @@ export const loginAfterFailures: Detector = {
     const host = authHost(ev);
     return [
       makeAlert({
-        rule: this.id,
-        subTechnique: authSubTechnique(ev),
-        control: this.control,
-        severity,
-        title: `${spray ? 'Password spray' : 'Brute force'} that worked: ${ev.user}@${host} logged in from ${ev.src} after ${failures} failed logins${spray ? ` for ${users} users` : ''} from ${range}`,
+        ...alertText(this.id, {
+          vars: { what: spray ? 'Password spray' : 'Brute force', user: ev.user, host, src: ev.src, failures, users: spray ? ` for ${users} users` : '', range },
+          severity,
+          subTechnique: authSubTechnique(ev),
+        }),
         asset: `${ev.user}@${host}`,
         location: logLocation(ev),
         time: new Date(ev.time).toISOString(),
@@ -98,12 +99,6 @@ export const loginAfterFailures: Detector = {
           line: ev.ref.line,
           raw: ctx.raw,
         }),
-        explanation:
-          'Failed logins from one range are background noise until one succeeds. A success right after many failures (or after ' +
-          'failures for many different accounts) means a password was guessed: the account is in someone else’s hands.',
-        remediation:
-          `Lock ${ev.user} and reset its password, review what the session did, and turn password logins off ` +
-          '(sshd_config: "PasswordAuthentication no", "KbdInteractiveAuthentication no"); rate-limit or block the range.',
       }),
     ];
   },

@@ -25,6 +25,7 @@
  * which names the first alert (alerts are immutable once emitted).
  */
 import type { ApiEvent, DrawbridgeEvent } from '../../model/event.js';
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { bump, type Severity } from '../../model/severity.js';
 import { SUB_TECHNIQUES, type SubTechnique } from '../../model/technique.js';
@@ -248,11 +249,7 @@ function escalate(ev: DrawbridgeEvent, t: Touch, state: StateView, ctx: EventCon
   const minutes = Math.max(1, Math.round(ttl / 60_000));
   return [
     makeAlert({
-      rule: ESCALATION_RULES[kind],
-      subTechnique: sub,
-      control: 'DS0029',
-      severity,
-      title: `${t.write ? 'Write' : 'Successful login'} (${describe(ev)}) to ${t.target} from ${range}, within ${minutes} min of a first contact from that range (escalates ${first})`,
+      ...alertText(ESCALATION_RULES[kind], { vars: { how: describe(ev), target: t.target, range, minutes, first }, severity, subTechnique: sub }),
       asset: t.target,
       location: logLocation(ev),
       time: new Date(ev.time).toISOString(),
@@ -270,14 +267,6 @@ function escalate(ev: DrawbridgeEvent, t: Touch, state: StateView, ctx: EventCon
         line: ev.ref.line,
         raw: ctx.raw,
       }),
-      explanation:
-        'A source range that had just reached a management service for the first time went on to ' +
-        (t.write
-          ? 'change something through it. Scanners connect and leave; an intruder using an exposed interface or a stolen credential writes — creates routes, plugins, containers or pods — within minutes.'
-          : 'log in successfully. Scanners connect, fail and leave; a login that follows means a working credential (guessed, stolen or planted) in the hands of whoever holds that range.'),
-      remediation:
-        `Review what ${range} did (the record above and those around it) and undo what is not yours; if the ${t.write ? 'change' : 'login'} is not ` +
-        `expected, revoke the credential used. Restrict the management interface to VPN or allow-listed ranges (M1037) and require authentication on it.`,
     }),
   ];
 }
@@ -293,11 +282,12 @@ function firstAlert(ev: DrawbridgeEvent, t: Touch, state: StateView, ctx: EventC
   if (severity === undefined) return [];
   const doing = writeSeen ? (t.write ? `Write (${describe(ev)})` : 'Contact, with writes from that range,') : t.login ? (ev.kind === 'api' ? `Authenticated request (${describe(ev)})` : `Login as ${t.user ?? '?'}`) : 'Contact, after a login from that range,';
   const alert = makeAlert({
-    rule: RULE,
-    subTechnique: t.reach.subTechnique,
-    control: 'DS0029',
-    severity,
-    title: `${doing} to ${t.target} (${t.reach.service}) from ${range}, a range ${since === 'new' ? 'never seen for it' : 'first seen there doing nothing'}; ${standing.why}`,
+    ...alertText(RULE, {
+      vars: { what: doing, target: t.target, service: t.reach.service, range, since: since === 'new' ? 'never seen for it' : 'first seen there doing nothing', standing: standing.why },
+      severity,
+      subTechnique: t.reach.subTechnique,
+      variant: { explanation: writeSeen ? 'write' : 'login' },
+    }),
     asset: t.target,
     location: logLocation(ev),
     time: new Date(ev.time).toISOString(),
@@ -317,16 +307,6 @@ function firstAlert(ev: DrawbridgeEvent, t: Touch, state: StateView, ctx: EventC
       line: ev.ref.line,
       raw: ctx.raw,
     }),
-    explanation:
-      'A management service was reached from a network it has not been reached from before (within the baseline), and that source ' +
-      (writeSeen ? 'changed something through it' : 'logged in') +
-      ', from a network that is neither the organisation’s nor the identity’s usual one. Attackers using stolen credentials or exposed ' +
-      'interfaces arrive from new ranges; administrators come from a few known ones. First-seen sources that do nothing are ' +
-      'scanners: they are reported in the observations digest, not as alerts.',
-    remediation:
-      `Check who used ${range}. If the range is legitimate, add it to organisation.allowedRanges in drawbridge.yaml (or approve it: ` +
-      `drawbridge baseline approve --detector organisation ${range}); otherwise restrict ${t.reach.service} to VPN or allow-listed ranges ` +
-      '(security group / firewall), as M1037 asks, and revoke the credential used.',
   });
   const ttl = env.config.detect.followWindow;
   state.mark(PENDING_NS, range, ev.time, -1);

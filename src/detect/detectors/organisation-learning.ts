@@ -20,6 +20,7 @@ export const organisationLearning: Detector = {
   id: 'organisation-learning',
   control: 'DS0002',
   description: 'Learns the organisation’s networks and each identity’s usual networks and hours from successful logins (raises nothing)',
+  emits: false,
   handle(ev, state, ctx) {
     const user = loginUser(ev);
     if (user === undefined || ev.kind === 'flow') return [];

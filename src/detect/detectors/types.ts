@@ -39,5 +39,7 @@ export interface Detector {
   id: string;
   control: DataSource;
   description: string;
+  /** False for a detector that only learns (it raises nothing, so it has no alert text). */
+  emits?: false;
   handle(event: DrawbridgeEvent, state: StateView, ctx: EventContext): Alert[];
 }

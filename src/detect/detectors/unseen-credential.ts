@@ -12,6 +12,7 @@
  * service-account token (JTI) used from a network the account already uses is routine and not reported.
  */
 import type { AuthEvent, DrawbridgeEvent } from '../../model/event.js';
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { networkOf } from '../../intel/ranges.js';
 import { networkStanding, trusted, type NetworkStanding } from '../../organisation/networks.js';
@@ -104,11 +105,12 @@ export const unseenCredential: Detector = {
     const passwordLike = ev.credentialKind === 'password' || cred.key.startsWith('method:');
     return [
       makeAlert({
-        rule: this.id,
-        subTechnique: authSubTechnique(ev),
-        control: this.control,
-        severity,
-        title: `Login to ${identity} with ${cred.label} never seen before, from ${ev.src}${asText}`,
+        ...alertText(this.id, {
+          vars: { identity, credential: cred.label, src: ev.src, origin: asText },
+          severity,
+          subTechnique: authSubTechnique(ev),
+          variant: { explanation: trusted(origin) ? 'inside' : 'foreign', remediation: passwordLike ? 'password' : 'key' },
+        }),
         asset: identity,
         location: logLocation(ev),
         time: new Date(ev.time).toISOString(),
@@ -135,19 +137,6 @@ export const unseenCredential: Detector = {
           line: ev.ref.line,
           raw: ctx.raw,
         }),
-        explanation:
-          'A remote login succeeded with a credential this identity has not used before (within the baseline). Stolen or planted ' +
-          'keys and tokens look exactly like this: the attacker blends in with normal maintenance logins.' +
-          (trusted(origin)
-            ? ' It came from the organisation’s or the identity’s usual networks (a new hire, a rotated key or a renewed certificate looks like this).'
-            : ' The session came from a network outside the organisation’s and the identity’s usual networks, which raises the severity.'),
-        remediation: passwordLike
-          ? 'Confirm the login with the account owner. Disable password logins (sshd_config: "PasswordAuthentication no", ' +
-            '"KbdInteractiveAuthentication no") and use keys or short-lived certificates instead.'
-          : 'Confirm the key or certificate with its owner. If unknown, remove it from authorized_keys (or revoke it: ' +
-            '"RevokedKeys" in sshd_config), rotate the account’s credentials and review what the session did. Prefer short-lived ' +
-            'certificates from your CA (TrustedUserCAKeys) over long-lived keys; for API tokens, revoke the token and prefer ' +
-            'short-lived bound tokens.',
       }),
     ];
   },
