@@ -19,18 +19,19 @@ import { baselineTable } from '../io/format/baseline-table.js';
 import { addDetectOptions, checkDetectFlags, checkInputs, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from '../model/errors.js';
+import { organisationReport, organisationTable } from '../organisation/report.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:
 ${BASELINE_KINDS.map((k) => `  ${k.detector}: ${k.syntax}`).join('\n')}
 "baseline list" shows keys in the same syntax.`;
 
-interface StoreFlags {
+export interface StoreFlags {
   config?: string;
   stateDir?: string;
 }
 
-function storeOptions(cmd: Command): Command {
+export function storeOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'drawbridge.yaml (default: ./drawbridge.yaml when present)')
     .option('--state-dir <dir>', 'where SQLite state lives (default: .drawbridge)')
@@ -130,6 +131,19 @@ function registerBaselineCommands(program: Command): void {
       const out = rows.map((r) => ({ ...r, first: iso(r.first), ...(r.last !== undefined ? { last: iso(r.last) } : {}) }));
       process.stdout.write(JSON.stringify({ baseline: out }, null, 2) + '\n');
     }
+  });
+
+  storeOptions(
+    baseline
+      .command('organisation')
+      .description('show the organisation as configured and learned: its networks (with how many identities and days) and each identity’s usual networks and hours')
+      .option('-f, --format <format>', 'table|json (default: table on a terminal, json otherwise)'),
+  ).action((flags: StoreFlags & { format?: string }) => {
+    const config = resolveConfig(flags);
+    const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'json');
+    if (format !== 'table' && format !== 'json') throw new UsageError(`--format: expected table or json (got "${format}")`);
+    const report = withStateStore(config, false, (store) => organisationReport(store, config));
+    process.stdout.write(format === 'table' ? organisationTable(report) : JSON.stringify({ organisation: report }, null, 2) + '\n');
   });
 
   storeOptions(

@@ -6,6 +6,7 @@ import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
+import { registerSurface } from './surface.js';
 import { registerServe } from './serve.js';
 import { registerK8s, registerToken } from './k8s.js';
 
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerProbe(program);
   registerDetect(program);
   registerBaseline(program);
+  registerSurface(program);
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);

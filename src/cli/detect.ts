@@ -25,11 +25,15 @@ import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources
 import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.js';
 import { atLeast, type Severity } from '../model/severity.js';
 import { UsageError } from '../model/errors.js';
+import { observationLine, type Observation } from '../detect/observations.js';
+import { InventoryError, readInventory } from '../surface/inventory.js';
+import type { SurfaceEndpoint } from '../surface/model.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
   fields?: string;
   fromStart?: boolean;
+  inventory?: string[];
 }
 
 interface SinkFlags {
@@ -49,16 +53,34 @@ export function addDetectOptions(cmd: Command): Command {
   return cmd
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
     .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
-    .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped');
+    .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped')
+    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface');
 }
 
 /** The pipeline options the detection flags set. */
-export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart'> {
+export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory'> {
   return {
+    ...(flags.inventory ? { inventory: inventoryEndpoints(flags.inventory) } : {}),
     ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
     ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
     ...(flags.fromStart ? { fromStart: true } : {}),
   };
+}
+
+/** Endpoints from --inventory files; a bad file is a usage error naming it. */
+export function inventoryEndpoints(files: readonly string[]): SurfaceEndpoint[] {
+  try {
+    return files.flatMap((f) => readInventory(f).endpoints);
+  } catch (e) {
+    if (e instanceof InventoryError) throw new UsageError(`--inventory: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The observations digest after a table report. */
+export function observationSummary(observations: readonly Observation[]): string {
+  if (observations.length === 0) return '';
+  return `\nObservations (first-seen sources that did nothing else; not alerts): ${observations.length}\n` + observations.map((o) => `  ${observationLine(o)}\n`).join('');
 }
 
 /** Take the state folder for this run: another detect or learn on it is a usage error naming its pid. */
@@ -260,11 +282,11 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
   }
   if (live || outputs.sinkOnStdout) {
     // The alerts were streamed; a live table still ends with the incidents they form.
-    if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
+    if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
     process.exitCode = result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK;
     return;
   }
-  const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents } : undefined;
+  const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents, observations: result.observations } : undefined;
   process.exitCode = emit('detect', result.alerts, format, config.failOn, extra);
-  if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
+  if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
 }

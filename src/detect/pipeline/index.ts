@@ -20,7 +20,8 @@
  * run deterministic.
  */
 import { join } from 'node:path';
-import { openAsnDatabase } from '../../intel/asn.js';
+import { openAsnDatabase, type AsnLookup } from '../../intel/asn.js';
+import { ObservationDigest } from '../observations.js';
 import type { Line } from '../../io/sources/lines.js';
 import type { Alert } from '../../model/finding.js';
 import { DECODERS, decoderById } from '../decoders/index.js';
@@ -57,14 +58,16 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const store = opts.store ?? openStateStore(config);
   let asn = opts.asn;
   // The default ASN tables load only if an alert needs them.
-  const env = detectEnv(config, { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) });
+  const lazyAsn: AsnLookup = { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) };
+  const env = detectEnv(config, lazyAsn, opts.inventory);
+  const digest = new ObservationDigest(config.detect.observationPeriod);
 
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
   const rejected: RejectedRecord[] = [];
   const alerts: Alert[] = [];
   const sources: RunSource[] = [];
   const order = new OrderStage(config.detect.outOfOrderness, opts.idleAfter ?? Math.min(IDLE_AFTER_MS, config.detect.outOfOrderness), stats);
-  const detect = new DetectStage({ detectors: opts.detectors ?? DETECTORS, env, state: store, learnOnly: opts.learnOnly });
+  const detect = new DetectStage({ detectors: opts.detectors ?? DETECTORS, env, state: store, learnOnly: opts.learnOnly, observe: (o) => digest.add(o) });
   const correlate = new CorrelateStage(store, env);
   const deliver = new DeliverStage(store, { sinks: opts.sinks ?? [], onAlert: opts.onAlert, onSinkError: opts.onSinkError });
   const commit = new CommitStage(store, {
@@ -213,5 +216,5 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     if (!opts.store) store.close();
   }
   const summaries = sources.map((s) => ({ name: s.name, records: s.records, ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}) }));
-  return { alerts, incidents, rejected, stats, sources: summaries };
+  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries };
 }

@@ -12,6 +12,8 @@ import type { DrawbridgeEvent } from '../../model/event.js';
 import type { Alert } from '../../model/finding.js';
 import type { Detector } from '../detectors/types.js';
 import type { Incident } from '../incidents.js';
+import type { Observation } from '../observations.js';
+import type { SurfaceEndpoint } from '../../surface/model.js';
 import type { StateStore } from '../state/types.js';
 import type { Decoder, RecordDecoder } from '../types.js';
 
@@ -49,6 +51,8 @@ export interface DetectResult {
   alerts: Alert[];
   /** Incidents this run's alerts belong to, with every alert of theirs the store keeps (earlier runs too). */
   incidents: Incident[];
+  /** Noise digested instead of alerted: unauthenticated first-seen sources that did nothing, per service and period. */
+  observations: Observation[];
   /** The first 10,000 rejected records (stats.rejected counts all; the dead-letter file keeps all). */
   rejected: RejectedRecord[];
   stats: DetectStats;
@@ -62,6 +66,8 @@ export interface DetectOptions {
   format?: string;
   /** State store; default: SQLite at <stateDir>/state.db (opened and closed by this run). */
   store?: StateStore;
+  /** Management endpoints known from audit/probe results (`--inventory`), added to the configured surface. */
+  inventory?: readonly SurfaceEndpoint[];
   /** ASN lookup; default: the offline @ip-location-db/asn tables, loaded on first use. */
   asn?: AsnLookup;
   /** Reference "now" (epoch ms): supplies the year of RFC 3164 timestamps. */
