@@ -98,7 +98,7 @@ export const sshdAuditor: Auditor = {
     return looksLikeSshdConfig(text);
   },
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
-    const config = parseSshdConfig(text, file, { readFile: (p) => ctx.readFile(p), glob: (p) => ctx.glob(p) });
+    const config = parseSshdConfig(text, file, { readFile: (p) => ctx.readFile(p), glob: (p) => ctx.glob(p), refusal: (p) => ctx.refusal?.(p) });
     return { findings: sshdFindings(config, ctx), problems: config.problems, consumed: config.files.slice(1) };
   },
 };
