@@ -23,7 +23,6 @@ export function redactedExcerpt(s: string): string {
  * escapes: a log field must not move the cursor, retitle the window or reorder a line on screen.
  * Tab is kept; newlines are escaped so one record stays one line.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeControl(s: string): string {
