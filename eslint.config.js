@@ -10,6 +10,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-control-regex': 'off',
+      // Spreading an input-sized array into a call overflows the stack past ~100k elements.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(push|unshift|max|min|fromCharCode|fromCodePoint|assign)$/] > SpreadElement", message: 'spreads every element into call arguments (stack overflow on large inputs): use pushAll / maxOf from src/util/arrays.ts or a loop' },
+      ],
     },
   },
   {

@@ -5,6 +5,7 @@ import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
 import type { AuditContext, AuditResult, Auditor, InputProblem } from './types.js';
 import { globFiles, listDir, MAX_GLOB_MATCHES, walkFiles, type ListDir } from './walk.js';
+import { pushAll } from '../util/arrays.js';
 
 export interface AuditOptions {
   config: DrawbridgeConfig;
@@ -181,7 +182,7 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
   const kept = results.filter((r) => !consumed.has(r.file));
 
   const findings: Finding[] = kept.flatMap((r) => r.result.findings).sort(compareFindings);
-  for (const r of kept) problems.push(...r.result.problems);
+  for (const r of kept) pushAll(problems, r.result.problems);
   return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped };
 }
 

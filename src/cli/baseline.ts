@@ -22,6 +22,7 @@ import type { DrawbridgeConfig } from '../config/schema.js';
 import { addDetectOptions, checkDetectFlags, checkInputs, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from './errors.js';
+import { maxOf } from '../util/arrays.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:
@@ -75,7 +76,7 @@ function table(rows: readonly BaselineRow[]): string {
   if (rows.length === 0) return 'Baseline is empty.\n';
   const head = ['DETECTOR', 'KEY', 'FIRST SEEN', 'LAST SEEN'];
   const body = rows.map((r) => [r.detector, r.key, iso(r.first), r.approved ? 'approved' : iso(r.last!)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const widths = head.map((h, i) => maxOf(body.map((b) => b[i]!.length), h.length));
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [fmt(head), ...body.map(fmt), `${rows.length} entr${rows.length === 1 ? 'y' : 'ies'}`].join('\n') + '\n';
 }

@@ -29,6 +29,7 @@ import type { StateStore } from './state/types.js';
 import { openStateStore } from './state/index.js';
 import { flatCopy } from './strings.js';
 import { isRejection, type Decoder, type DecodeResult, type RecordDecoder } from './types.js';
+import { pushAll } from '../util/arrays.js';
 
 /** A record that could not be decoded, kept with where it was and why. */
 export interface RejectedRecord {
@@ -288,7 +289,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     const decodeLines = (src: Source, lines: Line[], final = false): void => {
       if (!src.decoder) {
         if (src.failed) return;
-        src.held.push(...lines);
+        pushAll(src.held, lines);
         if (src.held.length < SNIFF_LINES && !final && !src.forced) return;
         const decoder = src.forced ?? sniffFormat(src.held.slice(0, SNIFF_LINES).map((l) => l.text), decoders)?.decoder;
         if (!decoder) {
@@ -412,7 +413,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         if (r.reset) {
           // Lines held for sniffing and records still waiting belong to the old file: settle them first.
           if (src.held.length > 0) decodeLines(src, [], true);
-          src.stale.push(...src.open.filter((x) => x.pending > 0));
+          pushAll(src.stale, src.open.filter((x) => x.pending > 0));
           src.open = [];
         }
         if (r.done) finish(src, r.lines);

@@ -8,6 +8,7 @@ import { ALL_PORTS, type PortRange } from '../exposure.js';
 import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } from './documents.js';
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { reportNetRules } from './report.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const AWS_SG_RULE = 'aws-sg-open-management-port';
 
@@ -41,7 +42,7 @@ export function awsSecurityGroupRules(doc: Doc): NetRule[] {
     const resource = name ? `${id} (${name})` : id;
     arr(g.IpPermissions).forEach((perm, pi) => {
       if (!isObj(perm)) return;
-      rules.push(...permissionRules(perm, [...gPath, 'IpPermissions', pi], doc, resource, id, `IpPermissions[${pi}]`));
+      pushAll(rules, permissionRules(perm, [...gPath, 'IpPermissions', pi], doc, resource, id, `IpPermissions[${pi}]`));
     });
   });
   return rules;

@@ -8,6 +8,7 @@ import { parsePortRange, type PortRange } from '../exposure.js';
 import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } from './documents.js';
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { reportNetRules } from './report.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const AZURE_NSG_RULE = 'azure-nsg-open-management-port';
 
@@ -46,7 +47,7 @@ export function azureNsgRules(doc: Doc): NetRule[] {
     const propsPath: Path = isObj(nsg.properties) ? [...path, 'properties'] : path;
     for (const listKey of ['securityRules', 'defaultSecurityRules']) {
       arr(props[listKey]).forEach((rule, i) => {
-        if (isObj(rule)) out.push(...ruleRules(rule, [...propsPath, listKey, i], doc, name, resourceGroup));
+        if (isObj(rule)) pushAll(out, ruleRules(rule, [...propsPath, listKey, i], doc, name, resourceGroup));
       });
     }
   }

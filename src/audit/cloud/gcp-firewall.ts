@@ -8,6 +8,7 @@ import { ALL_PORTS, parsePortRange, type PortRange } from '../exposure.js';
 import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } from './documents.js';
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { reportNetRules } from './report.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const GCP_FIREWALL_RULE = 'gcp-firewall-open-management-port';
 
@@ -36,7 +37,7 @@ export function gcpFirewallRules(doc: Doc): NetRule[] {
   list.forEach((fw, i) => {
     if (!isObj(fw)) return;
     const path: Path = single ? [] : [...base, i];
-    out.push(...firewallRules(fw, path, doc));
+    pushAll(out, firewallRules(fw, path, doc));
   });
   return out;
 }

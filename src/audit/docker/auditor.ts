@@ -4,6 +4,7 @@ import type { Auditor, AuditContext, AuditResult, InputProblem } from '../types.
 import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
 import { daemonJsonHits, defaultsFileTokens, flagHits, parseDaemonFlags, systemdDockerdTokens } from './daemon.js';
+import { pushAll } from '../../util/arrays.js';
 
 export type DockerConfigKind = 'daemon-json' | 'systemd' | 'defaults';
 
@@ -22,15 +23,15 @@ export function auditDockerConfig(file: string, text: string, readFile: (p: stri
   switch (dockerConfigKind(file, text)) {
     case 'daemon-json': {
       const parsed = parseYamlDocuments(file, text);
-      problems.push(...parsed.problems);
-      for (const doc of parsed.documents) hits.push(...daemonJsonHits(file, doc));
+      pushAll(problems, parsed.problems);
+      for (const doc of parsed.documents) pushAll(hits, daemonJsonHits(file, doc));
       break;
     }
     case 'systemd':
-      for (const tokens of systemdDockerdTokens(text)) hits.push(...flagHits(resource, parseDaemonFlags(tokens), readFile, problems, file));
+      for (const tokens of systemdDockerdTokens(text)) pushAll(hits, flagHits(resource, parseDaemonFlags(tokens), readFile, problems, file));
       break;
     case 'defaults':
-      hits.push(...flagHits(resource, parseDaemonFlags(defaultsFileTokens(text)), readFile, problems, file));
+      pushAll(hits, flagHits(resource, parseDaemonFlags(defaultsFileTokens(text)), readFile, problems, file));
       break;
     default:
       problems.push({ file, line: 1, message: 'not a recognised Docker daemon configuration' });

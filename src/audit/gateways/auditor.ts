@@ -4,19 +4,20 @@ import type { Auditor, AuditResult, InputProblem } from '../types.js';
 import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
 import { documentHits, gatewayKindOf, kongConfHits, traefikTomlHits } from './native.js';
+import { pushAll } from '../../util/arrays.js';
 
 export function auditGatewayConfig(file: string, text: string): AuditResult {
   const problems: InputProblem[] = [];
   const hits: RuleHit[] = [];
   const name = basename(file).toLowerCase();
   if (name.endsWith('.conf')) {
-    hits.push(...kongConfHits(file, text));
+    pushAll(hits, kongConfHits(file, text));
   } else if (name.endsWith('.toml')) {
-    hits.push(...traefikTomlHits(file, text));
+    pushAll(hits, traefikTomlHits(file, text));
   } else {
     const parsed = parseYamlDocuments(file, text);
-    problems.push(...parsed.problems);
-    for (const doc of parsed.documents) hits.push(...documentHits(file, doc, problems));
+    pushAll(problems, parsed.problems);
+    for (const doc of parsed.documents) pushAll(hits, documentHits(file, doc, problems));
   }
   return { findings: hitsToFindings('gateways', hits, file), problems };
 }

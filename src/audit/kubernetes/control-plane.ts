@@ -9,6 +9,7 @@ import { asArray, asObject, asText, getPath } from '../yaml-positions.js';
 import { commandLineOf, commandWords, flagValue, isFalse, isTrue, type CommandLine, type Flag } from './command-line.js';
 import { componentOf, imageVersion } from './components.js';
 import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from './objects.js';
+import { pushAll } from '../../util/arrays.js';
 
 const BOOLEAN_FLAGS = new Set([
   'anonymous-auth',
@@ -280,8 +281,8 @@ export function kubeletHits(objects: readonly K8sObject[]): RuleHit[] {
   for (const o of objects) {
     if (o.kind !== 'KubeletConfiguration') continue;
     const resource = o.name === '(unnamed)' ? 'KubeletConfiguration' : resourceName(o);
-    hits.push(...kubeletSettingsHits(resource, kubeletConfigSettings(o), true));
+    pushAll(hits, kubeletSettingsHits(resource, kubeletConfigSettings(o), true));
   }
-  for (const c of componentContainers(objects, 'kubelet')) hits.push(...kubeletSettingsHits(c.resource, kubeletFlagSettings(c.cmd), false));
+  for (const c of componentContainers(objects, 'kubelet')) pushAll(hits, kubeletSettingsHits(c.resource, kubeletFlagSettings(c.cmd), false));
   return hits;
 }

@@ -1,6 +1,7 @@
 import { wildcardMatch } from './match.js';
 import { algorithmData, sshdDefaults, type AlgorithmKeyword } from './data.js';
 import type { Setting } from './effective.js';
+import { pushAll } from '../../util/arrays.js';
 
 export interface AlgorithmList {
   keyword: AlgorithmKeyword;
@@ -65,6 +66,6 @@ export function terrapinExposure(ciphers: AlgorithmList, macs: AlgorithmList): s
   if (ciphers.offered.includes(t.cipher)) out.push(t.cipher);
   const cbc = ciphers.offered.filter((c) => wildcardMatch(c, t.cbcCipher));
   const etm = macs.offered.filter((m) => wildcardMatch(m, t.etmMac));
-  if (cbc.length > 0 && etm.length > 0) out.push(...cbc.map((c) => `${c} with ${etm.join('/')}`));
+  if (cbc.length > 0 && etm.length > 0) pushAll(out, cbc.map((c) => `${c} with ${etm.join('/')}`));
   return out;
 }

@@ -10,6 +10,7 @@ import type { RuleHit } from '../../rule-catalog.js';
 import { exposureTable, serviceSeverity } from '../../cloud/exposure-table.js';
 import { isUnknown } from '../expr.js';
 import { asBool, asList, asText, blocks, type Path, type TfResource } from '../resources.js';
+import { pushAll } from '../../../util/arrays.js';
 
 export const TF_EKS_RULE = 'tf-eks-public-endpoint';
 export const TF_GKE_RULE = 'tf-gke-public-endpoint';
@@ -117,9 +118,9 @@ function aks(r: TfResource, policy: ExposurePolicy): RuleHit[] {
 export function clusterHits(resources: readonly TfResource[], policy: ExposurePolicy): RuleHit[] {
   const out: RuleHit[] = [];
   for (const r of resources) {
-    if (r.type === 'aws_eks_cluster') out.push(...eks(r, policy));
-    else if (r.type === 'google_container_cluster') out.push(...gke(r, policy));
-    else if (r.type === 'azurerm_kubernetes_cluster') out.push(...aks(r, policy));
+    if (r.type === 'aws_eks_cluster') pushAll(out, eks(r, policy));
+    else if (r.type === 'google_container_cluster') pushAll(out, gke(r, policy));
+    else if (r.type === 'azurerm_kubernetes_cluster') pushAll(out, aks(r, policy));
   }
   return out;
 }
