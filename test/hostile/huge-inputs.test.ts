@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awsSecurityGroupRules } from '../../src/audit/cloud/aws-sg.js';
-import { defaultConfig, loadConfig, parseConfig } from '../../src/config/load.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { maxOf, pushAll } from '../../src/util/arrays.js';
 
