@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runDetect } from '../detect/engine.js';
+import { runDetect } from '../detect/pipeline/index.js';
 import {
   approveKeys,
   BASELINE_KINDS,
@@ -16,10 +16,10 @@ import {
   type BaselineTarget,
 } from '../detect/baseline.js';
 import { MemoryStateStore } from '../detect/state/memory.js';
-import { openStateStore, stateDbPath } from '../detect/state/index.js';
+import { openStateStore, stateDbPath, stateDirOf } from '../detect/state/index.js';
 import type { StateStore } from '../detect/state/types.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
-import { addDetectOptions, checkDetectFlags, checkInputs, type DetectFlags } from './detect.js';
+import { addDetectOptions, checkDetectFlags, checkInputs, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from './errors.js';
 import { maxOf } from '../util/arrays.js';
@@ -108,12 +108,14 @@ function registerLearn(program: Command): void {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
     checkInputs(inputs);
-    const result = await runDetect(inputs, {
-      config,
-      learnOnly: true,
-      ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
-      ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
-    });
+    const lock = holdStateDir(stateDirOf(config));
+    let result;
+    try {
+      result = await runDetect(inputs, { config, learnOnly: true, ...pipelineFlags(flags) });
+    } finally {
+      lock.release();
+    }
+    printResumeNotes(result);
     const counts = new Map<string, number>();
     withStore(config, false, (store) => {
       for (const r of listBaseline(store)) counts.set(r.detector, (counts.get(r.detector) ?? 0) + 1);
