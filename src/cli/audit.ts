@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, reportProblems, resolveConfig, EXIT_USAGE, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
+import { warn } from './warn.js';
 
 interface AuditFlags extends CommonOptions {
   ignoreFile?: string;
@@ -40,7 +41,7 @@ export function registerAudit(program: Command): void {
       const outcome = applyIgnores(findings, ignore.entries, new Date());
       findings = outcome.kept;
       for (const e of outcome.expired) {
-        process.stderr.write(`drawbridge: ${e.source.file}:${e.source.line}: ignore entry expired on ${e.expires} and no longer applies (${e.reason})\n`);
+        warn(`${e.source.file}:${e.source.line}: ignore entry expired on ${e.expires} and no longer applies (${e.reason})`);
       }
       extra.suppressed = outcome.suppressed.map((s) => ({ id: s.finding.id, rule: s.finding.rule, reason: s.entry.reason, expires: s.entry.expires }));
       extra.expiredIgnores = outcome.expired.map((e) => ({ ...e }));

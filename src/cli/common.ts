@@ -12,6 +12,7 @@ import type { Lens } from '../io/format/json.js';
 import { wantColour } from '../io/format/table.js';
 import { UsageError } from './errors.js';
 import { addConfigFlags, configOverrides } from './config-flags.js';
+import { warn } from './warn.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -76,13 +77,13 @@ export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void>
   if (config.advisories.length === 0) return;
   for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`);
   const { useAdvisoryDirs } = await import('../intel/advisories.js');
-  for (const p of useAdvisoryDirs(config.advisories)) process.stderr.write(`drawbridge: ${p.file}: ${p.field ? p.field + ": " : ""}${p.message}\n`);
+  for (const p of useAdvisoryDirs(config.advisories)) warn(`${p.file}: ${p.field ? p.field + ": " : ""}${p.message}`);
 }
 
 /** Problems with input go to stderr, one per line, naming the place. */
 export function reportProblems(problems: readonly { file?: string; line?: number; field?: string; message: string }[]): void {
   for (const p of problems) {
     const where = [p.file, p.line !== undefined ? String(p.line) : undefined].filter(Boolean).join(':');
-    process.stderr.write(`drawbridge: ${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}\n`);
+    warn(`${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}`);
   }
 }

@@ -213,6 +213,11 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     await closeSources(sources);
     if (!opts.store) store.close();
   }
-  const summaries = sources.map((s) => ({ name: s.name, records: s.records, ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}) }));
+  const summaries = sources.map((s) => ({
+    name: s.name,
+    records: s.records,
+    ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}),
+    ...(s.failed ? { unreadable: s.failed } : {}),
+  }));
   return { alerts, incidents, rejected, stats, sources: summaries };
 }
