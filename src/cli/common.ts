@@ -87,3 +87,8 @@ export function reportProblems(problems: readonly { file?: string; line?: number
     warn(`${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}`);
   }
 }
+
+/** Commander argParser for a repeatable single-value option: `--x a --x b` → [a, b], never swallowing later arguments. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

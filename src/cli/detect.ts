@@ -15,7 +15,7 @@ import type { DetectOptions, DetectResult } from '../detect/pipeline/index.js';
 import type { Incident } from '../detect/incidents.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
 import { stateDirOf } from '../detect/state/index.js';
-import { addCommonOptions, emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, collect, emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
 import { wantColour } from '../io/format/table.js';
 import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
@@ -149,8 +149,8 @@ export function registerDetect(program: Command): void {
         .option('--follow', 'keep reading the files as they grow and rotate (like tail -F) until SIGINT/SIGTERM; alerts stream as they come')
         .option('--syslog <url...>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM')
         .option('--syslog-allow-remote', 'let --syslog listen on an address other than loopback (syslog is unauthenticated)')
-        .option('--sink <spec...>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output')
-        .option('--webhook <url...>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down)')
+        .option('--sink <spec>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output; repeatable', collect)
+        .option('--webhook <url>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down); repeatable', collect)
         .option('--slack-webhook <url...>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise)')
         .addHelpText(
           'after',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parsePortList, ScopeError } from '../probe/scope.js';
-import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, applyAdvisoryDirs, collect, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
 import { UsageError } from './errors.js';
 import { warn } from './warn.js';
 
@@ -26,7 +26,7 @@ export function registerProbe(program: Command): void {
       .description('check, from outside and read-only, what each target really exposes (only the targets given are touched)')
       .argument('<target...>', 'host, host:port, [v6]:port or CIDR range, by IP literal or name')
       .option('-p, --ports <list>', 'ports for targets without one, e.g. 22,2200-2210 (default: the catalogue of management ports)')
-      .option('--exclude <target...>', 'addresses or ranges never to touch')
+      .option('--exclude <target>', 'an address or range never to touch; repeatable', collect)
       .option('--try-default-credentials', 'try the vendor default credentials listed in the catalogue (each attempt logged)')
       .option('-v, --verbose', 'log each authentication question asked and why ports were not identified')
       .option('--no-history', 'do not record this run in <state-dir>/probe.db nor compare it with the last run over the same scope'),
