@@ -38,7 +38,11 @@ export function registerAudit(program: Command): void {
     if (ignorePath) {
       const ignore = loadIgnoreFile(ignorePath);
       reportProblems(ignore.problems);
-      const outcome = applyIgnores(findings, ignore.entries, new Date());
+      const { lintIgnoreEntries, unusedIdEntries } = await import('../audit/ignore-lint.js');
+      const linted = lintIgnoreEntries(ignore.entries, new Date(), config.audit.maxIgnoreExpiry);
+      reportProblems(linted.warnings);
+      const outcome = applyIgnores(findings, linted.entries, new Date());
+      reportProblems(unusedIdEntries(linted.entries.filter((e) => !outcome.expired.includes(e)), outcome.suppressed, result.findings));
       findings = outcome.kept;
       for (const e of outcome.expired) {
         warn(`${e.source.file}:${e.source.line}: ignore entry expired on ${e.expires} and no longer applies (${e.reason})`);
