@@ -14,6 +14,8 @@ export interface AuditContext {
   config: DrawbridgeConfig;
   readFile(path: string): string | undefined;
   glob(pattern: string): string[];
+  /** Why a path or glob pattern was (or would be) refused: outside the audited folders, a pseudo-file, too large. */
+  refusal?(pathOrPattern: string): string | undefined;
 }
 
 /** The name standard input is audited under. */

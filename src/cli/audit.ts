@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, reportProblems, resolveConfig, EXIT_USAGE, type CommonOptions } from './common.js';
 import { UsageError } from '../model/errors.js';
 import type { EngineResult } from '../audit/engine.js';
+import { warn } from './warn.js';
 
 interface AuditFlags extends CommonOptions {
   ignoreFile?: string;
@@ -45,10 +46,14 @@ export function registerAudit(program: Command): void {
     if (ignorePath) {
       const ignore = loadIgnoreFile(ignorePath);
       reportProblems(ignore.problems);
-      const outcome = applyIgnores(findings, ignore.entries, new Date());
+      const { lintIgnoreEntries, unusedIdEntries } = await import('../audit/ignore-lint.js');
+      const linted = lintIgnoreEntries(ignore.entries, new Date(), config.audit.maxIgnoreExpiry);
+      reportProblems(linted.warnings);
+      const outcome = applyIgnores(findings, linted.entries, new Date());
+      reportProblems(unusedIdEntries(linted.entries.filter((e) => !outcome.expired.includes(e)), outcome.suppressed, result.findings));
       findings = outcome.kept;
       for (const e of outcome.expired) {
-        process.stderr.write(`drawbridge: ${e.source.file}:${e.source.line}: ignore entry expired on ${e.expires} and no longer applies (${e.reason})\n`);
+        warn(`${e.source.file}:${e.source.line}: ignore entry expired on ${e.expires} and no longer applies (${e.reason})`);
       }
       extra.suppressed = outcome.suppressed.map((s) => ({ id: s.finding.id, rule: s.finding.rule, reason: s.entry.reason, expires: s.entry.expires }));
       extra.expiredIgnores = outcome.expired.map((e) => ({ ...e }));

@@ -12,6 +12,7 @@ import type { Lens } from '../io/format/json.js';
 import { wantColour } from '../io/format/table.js';
 import { UsageError } from '../model/errors.js';
 import { addConfigFlags, configOverrides } from './config-flags.js';
+import { warn } from './warn.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -83,6 +84,11 @@ export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void>
 export function reportProblems(problems: readonly { file?: string; line?: number; field?: string; message: string }[]): void {
   for (const p of problems) {
     const where = [p.file, p.line !== undefined ? String(p.line) : undefined].filter(Boolean).join(':');
-    process.stderr.write(`drawbridge: ${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}\n`);
+    warn(`${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}`);
   }
+}
+
+/** Commander argParser for a repeatable single-value option: `--x a --x b` → [a, b], never swallowing later arguments. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

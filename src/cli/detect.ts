@@ -15,7 +15,7 @@ import type { DetectOptions, DetectResult } from '../detect/pipeline/index.js';
 import type { Incident } from '../detect/incidents.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
 import { stateDirOf } from '../detect/state/index.js';
-import { addCommonOptions, emit, EXIT_FINDINGS, EXIT_OK, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, collect, emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
 import { wantColour } from '../io/format/table.js';
 import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
@@ -28,6 +28,7 @@ import { UsageError } from '../model/errors.js';
 import { observationLine, type Observation } from '../detect/observations.js';
 import { InventoryError, readInventory } from '../surface/inventory.js';
 import type { SurfaceEndpoint } from '../surface/model.js';
+import { warn } from './warn.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
@@ -97,7 +98,7 @@ export function holdStateDir(dir: string): StateLock {
 export function printResumeNotes(result: DetectResult): void {
   for (const s of result.sources) {
     if (s.records === 0 && s.resumedAt !== undefined) {
-      process.stderr.write(`drawbridge: ${s.name}: already read up to offset ${s.resumedAt}; --from-start to read again\n`);
+      warn(`${s.name}: already read up to offset ${s.resumedAt}; --from-start to read again`);
     }
   }
 }
@@ -128,8 +129,8 @@ export function printDetectSummary(result: DetectResult, deadLetter: string | un
     `drawbridge: ${s.records} records, ${s.events} events, ${result.alerts.length} alerts, ${s.rejected} rejected, ${s.late} late\n`,
   );
   if (s.rejected > 0) {
-    for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
-    if (deadLetter) process.stderr.write(`drawbridge: every rejected record is kept in ${deadLetter}\n`);
+    for (const r of result.rejected.slice(0, 5)) warn(`${r.source}:${r.line}: rejected: ${r.reason}`);
+    if (deadLetter) warn(`every rejected record is kept in ${deadLetter}`);
   }
 }
 
@@ -170,8 +171,8 @@ export function registerDetect(program: Command): void {
         .option('--follow', 'keep reading the files as they grow and rotate (like tail -F) until SIGINT/SIGTERM; alerts stream as they come')
         .option('--syslog <url...>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM')
         .option('--syslog-allow-remote', 'let --syslog listen on an address other than loopback (syslog is unauthenticated)')
-        .option('--sink <spec...>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output')
-        .option('--webhook <url...>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down)')
+        .option('--sink <spec>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output; repeatable', collect)
+        .option('--webhook <url>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down); repeatable', collect)
         .option('--slack-webhook <url...>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise)')
         .addHelpText(
           'after',
@@ -222,7 +223,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     stateDir: run.stateDir,
     colour: wantColour(process.stdout),
     version: packageVersion(),
-    onWebhookEvent: (e) => void process.stderr.write(`drawbridge: webhook: ${JSON.stringify(e)}\n`),
+    onWebhookEvent: (e) => void warn(`webhook: ${JSON.stringify(e)}`),
   }).catch((e: unknown) => {
     throw new UsageError((e as Error).message);
   });
@@ -248,7 +249,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     }
     if (run.listens.length > 0) {
       syslog = await startReceivers(run.listens, flags.syslogAllowRemote === true, deadLetter, (name) =>
-        process.stderr.write(`drawbridge: listening for syslog on ${name.slice('syslog+'.length)}\n`),
+        warn(`listening for syslog on ${name.slice('syslog+'.length)}`),
       ).catch((e: unknown) => {
         throw new UsageError(`--syslog: ${(e as Error).message}`);
       });
@@ -260,10 +261,10 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
       follow: flags.follow === true,
       lineSources: (syslog?.sources ?? []).map((s) => (flags.inputFormat ? { ...s, format: flags.inputFormat } : s)),
       sinks: outputs.durable,
-      onSinkError: (sink, e) => void process.stderr.write(`drawbridge: sink ${sink}: ${(e as Error).message} (kept; retried after the next batch)\n`),
+      onSinkError: (sink, e) => void warn(`sink ${sink}: ${(e as Error).message} (kept; retried after the next batch)`),
       onAlert: async (a) => {
         progress.done();
-        await outputs.write(a).catch((e: unknown) => void process.stderr.write(`drawbridge: sink: ${(e as Error).message}\n`));
+        await outputs.write(a).catch((e: unknown) => void warn(`sink: ${(e as Error).message}`));
       },
       onProgress: (p) => progress.update(p),
     });
@@ -278,15 +279,18 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
   if (!live) printResumeNotes(result);
   for (const r of syslog?.receivers ?? []) {
     const st = r.stats;
-    process.stderr.write(`drawbridge: syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)\n`);
+    warn(`syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)`);
   }
+  // An input that could not be read at all is an error (exit 2), whatever was found in the others.
+  const unreadable = result.sources.filter((s) => s.unreadable !== undefined);
+  const exitCode = (code: number): number => (unreadable.length > 0 ? EXIT_USAGE : code);
   if (live || outputs.sinkOnStdout) {
     // The alerts were streamed; a live table still ends with the incidents they form.
     if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
-    process.exitCode = result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+    process.exitCode = exitCode(result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK);
     return;
   }
   const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents, observations: result.observations } : undefined;
-  process.exitCode = emit('detect', result.alerts, format, config.failOn, extra);
+  process.exitCode = exitCode(emit('detect', result.alerts, format, config.failOn, extra));
   if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { formatUsageError, UsageError } from '../model/errors.js';
 import { EXIT_USAGE, packageVersion } from './common.js';
 import { registerCommands } from './commands.js';
+import { warn } from './warn.js';
 
 /** Build the program; exported so tests can run commands in-process. */
 export function buildProgram(): Command {
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`drawbridge: ${formatUsageError(e)}\n`);
+      warn(formatUsageError(e));
       return EXIT_USAGE;
     }
     process.stderr.write(

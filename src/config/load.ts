@@ -30,6 +30,8 @@ function applyOverrides(raw: Record<string, unknown>, overrides: readonly Config
   }
 }
 
+const MAX_ALIAS_COUNT = 100;
+
 /** Parse drawbridge.yaml text plus flag overrides; every problem names the key and its line, or the flag. */
 export function parseConfig(text: string, file: string, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {
   const lc = new LineCounter();
@@ -39,7 +41,13 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
     const { line } = lc.linePos(e.pos[0]);
     throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`, 'DRB-E-CONFIG');
   }
-  const js: unknown = doc.toJS() ?? {};
+  let js: unknown;
+  try {
+    // maxAliasCount bounds alias expansion: a "billion laughs" document is refused, not expanded.
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    throw new UsageError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   const raw = (typeof js === 'object' && js !== null && !Array.isArray(js) ? js : { '(root)': js }) as Record<string, unknown>;
   applyOverrides(raw, overrides);
   const result = ConfigSchema.safeParse(raw);

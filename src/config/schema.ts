@@ -107,6 +107,15 @@ export const ConfigSchema = z
     /** Folders of the user's own OSV advisories, matched with the shipped catalogue. */
     advisories: z.array(z.string()).default([]),
     failOn: z.enum(SEVERITIES).default('high'),
+    audit: z
+      .object({
+        /** Folders an audit may read besides the ones it is given (e.g. a shared drop-in folder an Include names). */
+        allowedRoots: z.array(z.string()).default([]),
+        /** Ignore entries may not expire later than this after today; later dates are capped with a warning. */
+        maxIgnoreExpiry: duration.default(365 * 86_400_000),
+      })
+      .strict()
+      .default({ allowedRoots: [], maxIgnoreExpiry: 365 * 86_400_000 }),
     probe: z
       .object({
         timeout: duration.default(5000),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from './severity.js';
 import { TECHNIQUE, type Control, type SubTechnique } from './technique.js';
+import { capAlertFields } from './field-caps.js';
 
 /** Where a finding or alert was seen: a config line, a probed endpoint or a log record. */
 export type FileLocation = { file: string; line: number; column?: number };
@@ -73,7 +74,8 @@ export function makeFinding(input: FindingInput): Finding {
 export function makeAlert(input: Omit<Alert, 'id' | 'technique'> & { key?: string }): Alert {
   const { key, id: _oldId, technique: _t, ...rest } = input as Omit<Alert, 'id' | 'technique'> & { key?: string } & Partial<Alert>;
   const id = stableId('DRA', [input.rule, input.asset, alertRecordKey(input.location), key ?? '']);
-  return { id, technique: TECHNIQUE, ...rest };
+  // Fields copied from log records are bounded; the id above is computed from them whole.
+  return capAlertFields({ id, technique: TECHNIQUE, ...rest });
 }
 
 /** What identifies an alert's record in its id: its fingerprint when known, else where it was read. */

@@ -5,6 +5,7 @@ import { surfaceCatalog } from './catalog.js';
 import { configEndpoints } from './config.js';
 import { learnedEndpoints } from './learned.js';
 import type { SurfaceEndpoint } from './model.js';
+import { maxOf } from '../util/arrays.js';
 
 export interface SurfaceListing {
   endpoints: SurfaceEndpoint[];
@@ -32,7 +33,7 @@ export function surfaceTable(l: SurfaceListing): string {
     e.provenance,
     e.why + (e.lastSeen !== undefined ? ` (last seen ${new Date(e.lastSeen).toISOString()})` : ''),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const widths = head.map((h, i) => maxOf(body.map((b) => b[i]!.length), h.length));
   const fmt = (cells: string[]): string => cells.map((x, i) => (i === cells.length - 1 ? x : x.padEnd(widths[i]!))).join('  ');
   const out = l.endpoints.length > 0 ? [fmt(head), ...body.map(fmt), `${l.endpoints.length} endpoint${l.endpoints.length === 1 ? '' : 's'}`] : ['No endpoints configured, inventoried or learned yet.'];
   out.push(

@@ -10,6 +10,7 @@ import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const AWS_SG_RULE = 'aws-sg-open-management-port';
 
@@ -43,7 +44,7 @@ export function awsSecurityGroupRules(doc: Doc): NetRule[] {
     const resource = name ? `${id} (${name})` : id;
     arr(g.IpPermissions).forEach((perm, pi) => {
       if (!isObj(perm)) return;
-      rules.push(...permissionRules(perm, [...gPath, 'IpPermissions', pi], doc, resource, id, `IpPermissions[${pi}]`));
+      pushAll(rules, permissionRules(perm, [...gPath, 'IpPermissions', pi], doc, resource, id, `IpPermissions[${pi}]`));
     });
   });
   return rules;

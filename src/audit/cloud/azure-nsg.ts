@@ -10,6 +10,7 @@ import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const AZURE_NSG_RULE = 'azure-nsg-open-management-port';
 
@@ -48,7 +49,7 @@ export function azureNsgRules(doc: Doc): NetRule[] {
     const propsPath: Path = isObj(nsg.properties) ? [...path, 'properties'] : path;
     for (const listKey of ['securityRules', 'defaultSecurityRules']) {
       arr(props[listKey]).forEach((rule, i) => {
-        if (isObj(rule)) out.push(...ruleRules(rule, [...propsPath, listKey, i], doc, name, resourceGroup));
+        if (isObj(rule)) pushAll(out, ruleRules(rule, [...propsPath, listKey, i], doc, name, resourceGroup));
       });
     }
   }

@@ -11,6 +11,7 @@ import { awsPorts } from './aws-sg.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const CFN_SG_RULE = 'cfn-sg-open-management-port';
 
@@ -94,10 +95,10 @@ export function cloudFormationRules(doc: Doc): NetRule[] {
     if (res.Type === 'AWS::EC2::SecurityGroup') {
       const list = resolveCfn(props.SecurityGroupIngress, scope);
       arr(list).forEach((entry, i) => {
-        if (isObj(entry)) rules.push(...ingressRules(entry, [...base, 'SecurityGroupIngress', i], doc, scope, logical, `SecurityGroupIngress[${i}]`));
+        if (isObj(entry)) pushAll(rules, ingressRules(entry, [...base, 'SecurityGroupIngress', i], doc, scope, logical, `SecurityGroupIngress[${i}]`));
       });
     } else if (res.Type === 'AWS::EC2::SecurityGroupIngress') {
-      rules.push(...ingressRules(props, base, doc, scope, logical, undefined));
+      pushAll(rules, ingressRules(props, base, doc, scope, logical, undefined));
     }
   }
   return rules;

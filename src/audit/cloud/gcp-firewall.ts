@@ -10,6 +10,7 @@ import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const GCP_FIREWALL_RULE = 'gcp-firewall-open-management-port';
 
@@ -38,7 +39,7 @@ export function gcpFirewallRules(doc: Doc): NetRule[] {
   list.forEach((fw, i) => {
     if (!isObj(fw)) return;
     const path: Path = single ? [] : [...base, i];
-    out.push(...firewallRules(fw, path, doc));
+    pushAll(out, firewallRules(fw, path, doc));
   });
   return out;
 }

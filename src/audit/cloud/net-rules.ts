@@ -104,11 +104,19 @@ export interface EvaluateOptions {
 export function findExposures(rules: readonly NetRule[], policy: ExposurePolicy, options: EvaluateOptions = {}): Exposure[] {
   const webPorts = options.webPorts ?? new Set<number>();
   const out: Exposure[] = [];
+  // Deny rules by group, collected once: filtering all rules per rule is quadratic in a large file.
+  const deniesByGroup = new Map<unknown, NetRule[]>();
+  for (const d of rules) {
+    if (d.action !== 'deny') continue;
+    const list = deniesByGroup.get(d.group);
+    if (list) list.push(d);
+    else deniesByGroup.set(d.group, [d]);
+  }
   for (const rule of rules) {
     if (rule.action !== 'allow' || !carriesManagementPorts(rule.protocol)) continue;
     // Ports are set by each reader: AWS "-1" means every port, Azure "*" keeps its port ranges.
     const ports = rule.ports;
-    const denies = rules.filter((d) => d !== rule && d.action === 'deny' && d.group === rule.group && isEarlier(d, rule));
+    const denies = (deniesByGroup.get(rule.group) ?? []).filter((d) => d !== rule && isEarlier(d, rule));
     const sources: SourceVerdict[] = [];
     const services = new Map<string, ServiceHit>();
     let open: PortRange[] = [];

@@ -6,6 +6,7 @@ import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
 import { DOCKER_CHECKS } from './checks.js';
 import { daemonJsonDaemon, defaultsFileTokens, flagDaemon, parseDaemonFlags, systemdDockerdTokens, type DockerDaemon } from './daemon.js';
+import { pushAll } from '../../util/arrays.js';
 
 export type DockerConfigKind = 'daemon-json' | 'systemd' | 'defaults';
 
@@ -69,7 +70,7 @@ export function auditDockerConfig(file: string, text: string, readFile: (p: stri
   switch (dockerConfigKind(file, text)) {
     case 'daemon-json': {
       const parsed = parseYamlDocuments(file, text);
-      problems.push(...parsed.problems);
+      pushAll(problems, parsed.problems);
       for (const doc of parsed.documents) {
         const daemon = daemonJsonDaemon(file, doc);
         if (daemon) daemons.push(daemon);

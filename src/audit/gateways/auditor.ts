@@ -7,6 +7,7 @@ import { parseYamlDocuments } from '../yaml-positions.js';
 import { shippedAdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS, type GatewayInput } from './checks.js';
 import { gatewayKindOf } from './native.js';
+import { pushAll } from '../../util/arrays.js';
 
 /** kong.conf: `admin_listen = …` / `proxy_listen = …` lines (commented ones count when the name says kong.conf). */
 const KONG_CONF = /^\s*(admin_listen|proxy_listen)\s*=/m;
@@ -50,7 +51,7 @@ export function auditGatewayConfig(file: string, text: string): AuditResult {
     input.traefikToml = text;
   } else {
     const parsed = parseYamlDocuments(file, text);
-    problems.push(...parsed.problems);
+    pushAll(problems, parsed.problems);
     for (const doc of parsed.documents) {
       const kind = gatewayKindOf(doc.value);
       if (kind) input.documents.push({ kind, doc });

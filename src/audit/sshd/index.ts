@@ -129,7 +129,7 @@ export const sshdAuditor: Auditor = {
   description: 'OpenSSH server configuration (sshd_config and sshd_config.d/*.conf)',
   recognise: (text, name) => recognition(SSHD_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
-    const config = parseSshdConfig(text, file, { readFile: (p) => ctx.readFile(p), glob: (p) => ctx.glob(p) });
+    const config = parseSshdConfig(text, file, { readFile: (p) => ctx.readFile(p), glob: (p) => ctx.glob(p), refusal: (p) => ctx.refusal?.(p) });
     return { findings: sshdFindings(config, ctx), problems: config.problems, consumed: config.files.slice(1) };
   },
 };

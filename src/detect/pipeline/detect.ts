@@ -9,6 +9,7 @@ import type { Alert } from '../../model/finding.js';
 import type { DetectEnv, Detector } from '../detectors/types.js';
 import type { StateView } from '../state/types.js';
 import type { ObservationInput } from '../observations.js';
+import { pushAll } from '../../util/arrays.js';
 
 const FIRST_EVENT_NS = 'engine.first-event';
 
@@ -38,7 +39,7 @@ export class DetectStage {
     const out: Alert[] = [];
     for (const d of detectors) {
       const raised = d.handle(event, state, ctx);
-      if (!learnOnly) out.push(...raised);
+      if (!learnOnly) pushAll(out, raised);
     }
     return out;
   }

@@ -38,6 +38,7 @@ import { detectEnv } from './env.js';
 import { OrderStage } from './order.js';
 import { closeSources, openSources, startRead, takeRead } from './sources.js';
 import type { DetectOptions, DetectResult, DetectStats, Pending, RejectedRecord, RunSource } from './types.js';
+import { pushAll } from '../../util/arrays.js';
 
 export type * from './types.js';
 export { detectEnv } from './env.js';
@@ -119,7 +120,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     }, sources);
     const fresh = kept;
     kept = [];
-    alerts.push(...fresh);
+    pushAll(alerts, fresh);
     await deliver.deliver(fresh);
     opts.onProgress?.({ records: stats.records, alerts: alerts.length, watermark: order.released });
   };
@@ -137,7 +138,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
       if (r.reset) {
         // Lines held for sniffing and records still waiting belong to the old file: settle them first.
         if (src.held.length > 0) decode.lines(src, [], true);
-        src.stale.push(...src.open.filter((x) => x.pending > 0));
+        pushAll(src.stale, src.open.filter((x) => x.pending > 0));
         src.open = [];
       }
       if (r.done) finish(src, r.lines);
@@ -215,6 +216,11 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     await closeSources(sources);
     if (!opts.store) store.close();
   }
-  const summaries = sources.map((s) => ({ name: s.name, records: s.records, ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}) }));
+  const summaries = sources.map((s) => ({
+    name: s.name,
+    records: s.records,
+    ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}),
+    ...(s.failed ? { unreadable: s.failed } : {}),
+  }));
   return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries };
 }

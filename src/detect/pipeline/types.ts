@@ -44,6 +44,8 @@ export interface SourceSummary {
   records: number;
   /** Where this run started reading it, when it resumed from an earlier run's checkpoint (byte offset > 0). */
   resumedAt?: number;
+  /** Why nothing of it could be read (its format was not recognised). */
+  unreadable?: string;
 }
 
 export interface DetectResult {

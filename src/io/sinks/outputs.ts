@@ -8,6 +8,7 @@ import type { OutputFormat } from '../format/index.js';
 import { openSink, openWebhookSink, parseSinkSpec, type SinkSpec } from './index.js';
 import { MultiSink, type DurableSink, type Sink } from './types.js';
 import type { WebhookEvent, WebhookSink } from './webhook.js';
+import { pushAll } from '../../util/arrays.js';
 
 export interface OutputRequest {
   /** `--sink KIND[:PATH]` values. */
@@ -60,7 +61,7 @@ export async function openAlertOutputs(req: OutputRequest): Promise<AlertOutputs
     else durable.push(Object.assign(sink, { name: `${s.kind}:${resolve(s.path)}` }));
   }
   const webhooks: WebhookSink[] = await Promise.all(hooks.map(([url, kind]) => openWebhookSink(url, kind, { stateDir: req.stateDir, onEvent: req.onWebhookEvent })));
-  durable.push(...webhooks);
+  pushAll(durable, webhooks);
   const out = new MultiSink(stdout);
   return {
     durable,

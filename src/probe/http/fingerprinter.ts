@@ -9,6 +9,7 @@ import { runSignatures, tryDefaultCredentials, type CredentialAttempt, type Http
 import { joinRoute, prefixedFetch, walkRoutes } from './routes.js';
 import { buildFindings } from './findings.js';
 import type { HttpResponse } from './match.js';
+import { pushAll } from '../../util/arrays.js';
 
 export type { AdvisoryLookup };
 
@@ -155,7 +156,7 @@ export function createHttpFingerprinter(deps: HttpFingerprinterDeps = {}): Finge
         for (const h of walk.hits) {
           const url = base + h.prefix;
           hits.push({ url, product: h.verdict.signature.id, version: h.verdict.version, auth: h.verdict.auth, page: h.verdict.page && base + joinRoute(h.prefix, h.verdict.page.path) });
-          findings.push(...(await judged(h.verdict, prefixedFetch(fetch, h.prefix), url, h.prefix)));
+          pushAll(findings, await judged(h.verdict, prefixedFetch(fetch, h.prefix), url, h.prefix));
         }
         if (hits.length) facts.gatewayRoutes = hits;
       }
@@ -168,7 +169,10 @@ export function createHttpFingerprinter(deps: HttpFingerprinterDeps = {}): Finge
       facts.because = v.because;
       if (v.proof) facts.proof = v.proof;
       if (v.page) facts.page = base + v.page.path;
-      findings.unshift(...(await judged(v, fetch, base)));
+      // The root's findings come first, then those of the routes behind it.
+      const routed = findings.splice(0);
+      pushAll(findings, await judged(v, fetch, base));
+      pushAll(findings, routed);
       return {
         endpoint: ep,
         service: sig.service,

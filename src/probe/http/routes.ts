@@ -1,6 +1,7 @@
 import type { Signature } from '../../catalog/signatures.js';
 import { cachingFetch, runSignatures, type HttpFetch, type SignatureVerdict } from './engine.js';
 import type { HttpResponse } from './match.js';
+import { pushAll } from '../../util/arrays.js';
 
 /**
  * Admin routes behind a gateway or reverse proxy: `/grafana/`, `/haproxy/`, `/jenkins/` … forwarded by
@@ -79,7 +80,7 @@ export async function walkRoutes(
   const answers: (HttpResponse | undefined)[] = [];
   for (let i = 0; i < prefixes.length; i += PREFIX_CONCURRENCY) {
     const batch = prefixes.slice(i, i + PREFIX_CONCURRENCY);
-    answers.push(...(await Promise.all(batch.map(([prefix]) => counted({ method: 'GET', path: prefix })))));
+    pushAll(answers, await Promise.all(batch.map(([prefix]) => counted({ method: 'GET', path: prefix }))));
   }
   for (const [i, [prefix, named]] of prefixes.entries()) {
     if (truncated) break;

@@ -25,7 +25,7 @@ describe('gcp-vpc-flow decoder', () => {
     expect(r.rejections.map((x) => x.reason)).toEqual([
       'not a VPC flow or firewall LogEntry (no jsonPayload.connection)',
       'jsonPayload.connection.src_ip is not an IP address',
-      'JSON document starting at line 3 is incomplete at end of stream',
+      'truncated JSON record: the line ends before the document does',
     ]);
   });
 });
