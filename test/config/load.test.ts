@@ -26,6 +26,14 @@ describe('drawbridge.yaml', () => {
     expect(() => parseConfig('detect:\n  learnngPeriod: 3d\n', 'd.yaml')).toThrow(/d\.yaml:2: detect\.learnngPeriod: unknown key/);
   });
 
+  it('suggests the closest known key for an unknown one, at any depth', () => {
+    expect(() => parseConfig('detect:\n  learnngPeriod: 3d\n', 'd.yaml')).toThrow(/detect\.learnngPeriod: unknown key \(did you mean learningPeriod\?\)/);
+    expect(() => parseConfig('failon: high\n', 'd.yaml')).toThrow(/failon: unknown key \(did you mean failOn\?\)/);
+    expect(() => parseConfig('organisation:\n  allowedRange: []\n', 'd.yaml')).toThrow(/allowedRange: unknown key \(did you mean allowedRanges\?\)/);
+    // Nothing close: no guess.
+    expect(() => parseConfig('colourScheme: dark\n', 'd.yaml')).toThrow(/colourScheme: unknown key$/);
+  });
+
   it('rejects malformed durations and YAML syntax errors with a line', () => {
     expect(() => parseConfig('probe:\n  timeout: soon\n', 'd.yaml')).toThrow(/d\.yaml:2: probe\.timeout: expected a duration/);
     expect(() => parseConfig('a: [1,\n', 'd.yaml')).toThrow(/d\.yaml:\d+: invalid YAML/);
