@@ -18,6 +18,7 @@ import { wantColour } from '../io/format/table.js';
 import type { OutputFormat } from '../io/format/index.js';
 import type { Sink } from '../io/sinks/types.js';
 import type { WebhookSink } from '../io/sinks/webhook.js';
+import { webhookEventLine, webhookSummary } from '../io/sinks/webhook-report.js';
 import { ProgressRenderer } from '../io/progress.js';
 import { isLoopbackHost, parseSyslogUrl, type SyslogListen, type SyslogReceiver } from '../io/sources/syslog.js';
 import type { Alert } from '../model/finding.js';
@@ -99,7 +100,15 @@ async function openOutputs(flags: SinkFlags, format: OutputFormat, live: boolean
   const sinkOpts = { colour: wantColour(process.stdout), version: packageVersion() };
   const sinks: Sink[] = specs.map((s) => openSink(s, sinkOpts));
   const webhooks: WebhookSink[] = await Promise.all(
-    hooks.map(([url, kind]) => openWebhookSink(url, kind, { stateDir, onEvent: (e) => void process.stderr.write(`drawbridge: webhook: ${JSON.stringify(e)}\n`) })),
+    hooks.map(([url, kind]) =>
+      openWebhookSink(url, kind, {
+        stateDir,
+        onEvent: (e) => {
+          const line = webhookEventLine(url, e);
+          if (line) process.stderr.write(`drawbridge: ${line}\n`);
+        },
+      }),
+    ),
   );
   const all = new MultiSink([...sinks, ...webhooks]);
   return {
@@ -114,6 +123,7 @@ async function openOutputs(flags: SinkFlags, format: OutputFormat, live: boolean
     },
     async close() {
       for (const w of webhooks) await w.flush();
+      hooks.forEach(([url], i) => process.stderr.write(`drawbridge: ${webhookSummary(url, webhooks[i]!.stats, webhooks[i]!.pending)}\n`));
       await all.close();
     },
   };
