@@ -60,6 +60,13 @@ export function flagInt(name: string, v: string, min = 0): number {
   return n;
 }
 
+/** A proportion such as a precision or recall threshold: a number from 0 to 1. */
+export function flagRatio(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name}: expected a number from 0 to 1 (got "${v}")`);
+  return n;
+}
+
 /** Print findings in the chosen format and return the exit code the --fail-on gate gives. */
 export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn: Severity, extra?: Record<string, unknown>, print = true): number {
   const sorted = lens === 'detect' ? items : [...items].sort(compareFindings);

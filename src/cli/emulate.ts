@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { flagInt, EXIT_FINDINGS, EXIT_OK } from './common.js';
+import { flagInt, flagRatio, EXIT_FINDINGS, EXIT_OK } from './common.js';
 import { UsageError } from './errors.js';
 
 export function registerEmulate(program: Command): void {
@@ -29,6 +29,8 @@ export function registerEmulate(program: Command): void {
     .option('--min-precision <p>', 'exit 1 when precision is below this (0–1)', '0.95')
     .option('--min-recall <r>', 'exit 1 when recall is below this (0–1)', '1')
     .action(async (dir: string, flags: { json?: boolean; minPrecision: string; minRecall: string }) => {
+      const minP = flagRatio('--min-precision', flags.minPrecision);
+      const minR = flagRatio('--min-recall', flags.minRecall);
       const { evaluate, renderEvaluation } = await import('../detect/evaluate.js');
       let report;
       try {
@@ -37,8 +39,6 @@ export function registerEmulate(program: Command): void {
         throw new UsageError(`evaluate: ${dir}: ${(e as Error).message}`);
       }
       process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderEvaluation(report));
-      const minP = Number(flags.minPrecision);
-      const minR = Number(flags.minRecall);
       const below = (v: number | null, min: number): boolean => v !== null && v < min;
       process.exitCode = below(report.precision, minP) || below(report.recall, minR) ? EXIT_FINDINGS : EXIT_OK;
     });

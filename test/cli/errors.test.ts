@@ -53,3 +53,11 @@ describe('usage errors are one line and a hint, not the whole help', () => {
     expectOneLine(runCli(['audt', 'x']), 'did you mean audit?', 'see drawbridge --help');
   });
 });
+
+describe('thresholds are checked before anything runs', () => {
+  it('evaluate --min-recall 2 is refused: recall is a proportion', () => {
+    const r = runCli(['evaluate', dir, '--min-recall', '2']);
+    expectOneLine(r, '--min-recall', 'from 0 to 1');
+    expect(runCli(['evaluate', dir, '--min-precision', '-0.1']).stderr).toContain('--min-precision: expected a number from 0 to 1');
+  });
+});

@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, defaultConfig } from '../../src/config/load.js';
 import { CONFIG_TEMPLATE } from '../../src/cli/init.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { parseDuration } from '../../src/config/duration.js';
 
 describe('drawbridge.yaml', () => {
   it('the template written by `drawbridge init` is valid and gives the documented values', () => {
     const c = parseConfig(CONFIG_TEMPLATE, 'drawbridge.yaml');
-    expect(c.detect.learningPeriod).toBe(7 * 86_400_000);
+    // The values written are the defaults the README documents: an untouched file changes nothing.
+    expect(c).toEqual(defaultConfig());
+    expect(c.detect.learningPeriod).toBe(0);
     expect(c.detect.followWindow).toBe(300_000);
     expect(c.probe.timeout).toBe(5000);
     expect(c.failOn).toBe('high');
     expect(c.organisation.internalRanges).toContain('10.0.0.0/8');
+  });
+
+  it('the template names every key of the schema, so that users find store and advisories too', () => {
+    const keys = (shape: Record<string, unknown>, prefix = ''): string[] =>
+      Object.entries(shape).flatMap(([k, v]) => {
+        let inner = v as { def?: { innerType?: unknown }; shape?: Record<string, unknown> };
+        while (inner.def?.innerType && !inner.shape) inner = inner.def.innerType as typeof inner;
+        return inner.shape && k !== 'managementPorts' ? keys(inner.shape, `${prefix}${k}.`) : [`${prefix}${k}`];
+      });
+    for (const key of keys(ConfigSchema.shape)) {
+      const last = key.split('.').pop()!;
+      expect(CONFIG_TEMPLATE, key).toMatch(new RegExp(`^\\s*#?\\s*${last}:`, 'm'));
+    }
   });
 
   it('defaults apply to an empty file', () => {
