@@ -5,6 +5,7 @@ import {
   approveKeys,
   BASELINE_KINDS,
   BaselineKeyError,
+  describeStoredAs,
   exportBaseline,
   forgetKeys,
   forgetOlderThan,
@@ -197,6 +198,10 @@ function registerBaselineCommands(program: Command): void {
     const config = resolveConfig(flags);
     const t = target(flags.detector);
     const written = keyed(() => withStore(config, true, (store) => approveKeys(store, t, keys, config, Date.now())));
+    for (const k of keys) {
+      const note = describeStoredAs(t, k, config);
+      if (note) process.stderr.write(`drawbridge: ${note}\n`);
+    }
     process.stdout.write(`approved ${written.length} ${t.detector} entr${written.length === 1 ? 'y' : 'ies'}\n`);
   });
 
