@@ -6,6 +6,7 @@ import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
+import { registerCompletion } from './completion.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);
+  registerCompletion(program);
 }

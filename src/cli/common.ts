@@ -17,9 +17,18 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-export function packageVersion(): string {
+function packageJson(): { name: string; version: string } {
   const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  return JSON.parse(readFileSync(pkg, 'utf8')) as { name: string; version: string };
+}
+
+export function packageVersion(): string {
+  return packageJson().version;
+}
+
+/** The npm package's name (the command is `drawbridge` whatever it is). */
+export function packageName(): string {
+  return packageJson().name;
 }
 
 export interface CommonOptions {

@@ -1,9 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
-import { EXIT_OK } from './common.js';
+import { EXIT_OK, packageName, packageVersion } from './common.js';
+import { schemaUrl } from '../config/json-schema.js';
 
-export const CONFIG_TEMPLATE = `# drawbridge.yaml — configuration for audit, probe and detect.
+// The first line lets editors with yaml-language-server validate and complete the file.
+export const CONFIG_TEMPLATE = `# yaml-language-server: $schema=${schemaUrl(packageName(), packageVersion())}
+# drawbridge.yaml — configuration for audit, probe and detect.
 # Every option can also be given as a command-line flag; flags win.
 
 organisation:
