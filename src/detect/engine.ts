@@ -28,6 +28,7 @@ import { fileKey, followFileReader, onceFileReader, streamReader, type SourceRea
 import type { StateStore } from './state/types.js';
 import { openStateStore } from './state/index.js';
 import { flatCopy } from './strings.js';
+import { yearReference } from './year-reference.js';
 import { isRejection, type Decoder, type DecodeResult, type RecordDecoder } from './types.js';
 
 /** A record that could not be decoded, kept with where it was and why. */
@@ -298,7 +299,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
           src.held = [];
           return;
         }
-        src.decoder = decoder.open(src.name, { defaultYear, fields: opts.fields });
+        src.decoder = decoder.open(src.name, { defaultYear, fields: opts.fields, referenceTime: yearReference(src.key, opts) });
         src.decoderId = decoder.id;
         lines = src.held;
         src.held = [];
