@@ -20,7 +20,9 @@ import { MemoryStateStore } from '../detect/state/memory.js';
 import { openStateStore, stateDbPath } from '../detect/state/index.js';
 import type { StateStore } from '../detect/state/types.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
-import { addDetectOptions, checkDetectFlags, checkInputs, type DetectFlags } from './detect.js';
+import { addDetectOptions, checkDetectFlags, type DetectFlags } from './detect.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
+import { DECODERS } from '../detect/decoders/index.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from './errors.js';
 
@@ -107,7 +109,7 @@ function registerLearn(program: Command): void {
   ).action(async (inputs: string[], flags: DetectFlags) => {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
-    checkInputs(inputs);
+    inputs = resolveLogInputs(inputs);
     const result = await runDetect(inputs, {
       config,
       learnOnly: true,
@@ -126,6 +128,8 @@ function registerLearn(program: Command): void {
     );
     for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
     if (s.rejected > 0) process.stderr.write(`drawbridge: every rejected record is kept in ${config.stateDir}/dead-letter.jsonl\n`);
+    const unusable = unrecognisedInputs(result.unrecognised, DECODERS.map((d) => d.id));
+    if (unusable) throw unusable;
   });
 }
 

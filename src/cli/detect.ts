@@ -7,7 +7,7 @@
  * one block per alert; json cannot be streamed and means jsonl there. Sinks and webhooks receive
  * alerts as they come in both modes.
  */
-import { accessSync, appendFileSync, constants, mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import type { DetectResult, LineSource } from '../detect/engine.js';
@@ -24,6 +24,7 @@ import { isLoopbackHost, parseSyslogUrl, type SyslogListen, type SyslogReceiver 
 import type { Alert } from '../model/finding.js';
 import { atLeast, type Severity } from '../model/severity.js';
 import { UsageError } from './errors.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
@@ -52,20 +53,6 @@ export function addDetectOptions(cmd: Command): Command {
 export function checkDetectFlags(flags: DetectFlags): void {
   if (flags.inputFormat !== undefined && !decoderById(flags.inputFormat)) {
     throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`);
-  }
-}
-
-/** Every input must be a readable file (or - for stdin) before anything is read. */
-export function checkInputs(inputs: string[]): void {
-  for (const input of inputs) {
-    if (input === '-') continue;
-    try {
-      if (!statSync(input).isFile()) throw new UsageError(`${input}: not a file`);
-      accessSync(input, constants.R_OK);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
   }
 }
 
@@ -236,7 +223,7 @@ export function registerDetect(program: Command): void {
     if (inputs.length === 0 && listens.length === 0) throw new UsageError('detect: name log files (- for standard input) or --syslog URL');
     if (flags.follow && inputs.length === 0) throw new UsageError('--follow: name the files to follow');
     if (flags.follow && inputs.includes('-')) throw new UsageError('--follow: standard input cannot be followed (it is read to its end without --follow)');
-    checkInputs(inputs);
+    inputs = resolveLogInputs(inputs);
     const stateDir = isAbsolute(config.stateDir) ? config.stateDir : join(process.cwd(), config.stateDir);
     const deadLetter = join(stateDir, 'dead-letter.jsonl');
     const outputs = await openOutputs(flags, format, live, config.stateDir);
@@ -285,6 +272,7 @@ export function registerDetect(program: Command): void {
       await outputs.close();
     }
     printDetectSummary(result, deadLetter);
+    const unusable = unrecognisedInputs(result.unrecognised, DECODERS.map((d) => d.id));
     for (const r of syslog?.receivers ?? []) {
       const st = r.stats;
       process.stderr.write(`drawbridge: syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)\n`);
@@ -293,10 +281,12 @@ export function registerDetect(program: Command): void {
       // The alerts were streamed; a live table still ends with the incidents they form.
       if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
       process.exitCode = result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+      if (unusable) throw unusable;
       return;
     }
     const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents } : undefined;
     process.exitCode = emit('detect', result.alerts, format, config.failOn, extra);
     if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
+    if (unusable) throw unusable;
   });
 }

@@ -3,6 +3,7 @@
  * become one line naming what failed and what to do, instead of a stack trace.
  */
 import { RedisBridgeError } from '../detect/state/redis-bridge.js';
+import { CorruptInputError } from '../io/sources/gzip.js';
 
 const ERRNO_HINT: Record<string, string> = {
   ENOENT: 'no such file or folder; create the folder or choose another path',
@@ -20,6 +21,7 @@ export function describeFailure(e: unknown): string | undefined {
   if (e instanceof RedisBridgeError) {
     return `state store unavailable: ${e.message.replace(/\.$/, "")}; start the server or choose another store with --store (or the store key in drawbridge.yaml)`;
   }
+  if (e instanceof CorruptInputError) return `${e.message}; recompress it or leave it out`;
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err.code === 'string' && typeof err.path === 'string' && ERRNO_HINT[err.code]) {
     const what = `cannot ${err.syscall ?? 'use'}`;

@@ -29,6 +29,7 @@ import type { StateStore } from './state/types.js';
 import { openStateStore } from './state/index.js';
 import { flatCopy } from './strings.js';
 import { yearReference } from './year-reference.js';
+import { gzipFileReader, isGzipFile } from '../io/sources/gzip.js';
 import { isRejection, type Decoder, type DecodeResult, type RecordDecoder } from './types.js';
 
 /** A record that could not be decoded, kept with where it was and why. */
@@ -59,6 +60,8 @@ export interface DetectResult {
   /** The first 10,000 rejected records (stats.rejected counts all; the dead-letter file keeps all). */
   rejected: RejectedRecord[];
   stats: DetectStats;
+  /** Sources whose format was recognised from nothing they held: none of their records was read. */
+  unrecognised: string[];
 }
 
 export interface DetectOptions {
@@ -187,9 +190,12 @@ function openSource(input: string, store: StateStore, opts: DetectOptions): Sour
   const key = fileKey(input);
   // The readers resume from the checkpoint unless it belongs to another file (dev/ino) or lies past the end.
   const cp = store.checkpoint(key);
-  const reader = opts.follow
-    ? followFileReader(key, cp, { signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs })
-    : onceFileReader(key, cp, opts.chunkSize);
+  // A compressed (rotated) file never grows: it is read once, even when the others are followed.
+  const reader = isGzipFile(key)
+    ? gzipFileReader(key, cp, opts.chunkSize)
+    : opts.follow
+      ? followFileReader(key, cp, { signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs })
+      : onceFileReader(key, cp, opts.chunkSize);
   return newSource(input, key, reader);
 }
 
@@ -293,7 +299,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         if (src.held.length < SNIFF_LINES && !final && !src.forced) return;
         const decoder = src.forced ?? sniffFormat(src.held.slice(0, SNIFF_LINES).map((l) => l.text), decoders)?.decoder;
         if (!decoder) {
-          src.failed = 'format not recognised from the first lines; name it with --format';
+          src.failed = 'format not recognised from the first lines; name it with --input-format';
           const first = src.held[0];
           if (first) reject(src, first, `${src.failed} (${src.held.length}+ lines not read)`);
           src.held = [];
@@ -493,5 +499,5 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     for (const s of sources) await s.reader.close();
     if (!opts.store) store.close();
   }
-  return { alerts, incidents, rejected, stats };
+  return { alerts, incidents, rejected, stats, unrecognised: sources.filter((s) => s.failed !== undefined).map((s) => s.name) };
 }
