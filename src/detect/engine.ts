@@ -297,6 +297,8 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         if (src.failed) return;
         src.held.push(...lines);
         if (src.held.length < SNIFF_LINES && !final && !src.forced) return;
+        // Nothing was read (an empty file, or one already read to its end): nothing to recognise.
+        if (src.held.length === 0 && !src.forced) return;
         const decoder = src.forced ?? sniffFormat(src.held.slice(0, SNIFF_LINES).map((l) => l.text), decoders)?.decoder;
         if (!decoder) {
           src.failed = 'format not recognised from the first lines; name it with --input-format';
