@@ -64,7 +64,7 @@ function floor(file: string): WorkerResult {
 }
 
 async function splitter(file: string): Promise<WorkerResult> {
-  const { fileChunks, LineSplitter, DEFAULT_CHUNK } = await import('../src/detect/lines.js');
+  const { fileChunks, LineSplitter, DEFAULT_CHUNK } = await import('../src/io/sources/lines.js');
   const t0 = performance.now();
   const s = new LineSplitter();
   let lines = 0;
@@ -74,7 +74,7 @@ async function splitter(file: string): Promise<WorkerResult> {
 }
 
 async function detect(file: string, store: Store, stateDir: string): Promise<WorkerResult> {
-  const { runDetect } = await import('../src/detect/engine.js');
+  const { runDetect } = await import('../src/detect/pipeline/index.js');
   const { DETECTORS } = await import('../src/detect/detectors/index.js');
   const { MemoryStateStore } = await import('../src/detect/state/memory.js');
   const { ConfigSchema } = await import('../src/config/schema.js');

@@ -146,7 +146,7 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
       else skipped.push(c.file);
       continue;
     }
-    const auditor = auditors.find((a) => safeRecognises(a, c.file, text));
+    const auditor = pickAuditor(auditors, c.file, text);
     if (!auditor) {
       if (c.explicit) problems.push({ file: c.file, message: `not recognised as any supported config kind (${auditors.map((a) => a.id).join(', ')})` });
       else skipped.push(c.file);
@@ -168,6 +168,11 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
   const findings: Finding[] = kept.flatMap((r) => r.result.findings).sort(compareFindings);
   for (const r of kept) problems.push(...r.result.problems);
   return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped };
+}
+
+/** The auditor a file goes to: the first that recognises it. */
+export function pickAuditor(auditors: readonly Auditor[], file: string, text: string): Auditor | undefined {
+  return auditors.find((a) => safeRecognises(a, file, text));
 }
 
 function safeRecognises(a: Auditor, file: string, text: string): boolean {

@@ -1,7 +1,7 @@
 /**
- * Audit rules as data: catalog/audit/<kind>/<rule-id>.yaml, each with positive and negative cases in
- * catalog/audit/<kind>/<rule-id>/cases/<name>/. Code supplies only the check; everything a reader
- * sees (title, severity, ids, the fix) comes from the entry.
+ * Audit rules as data: one folder per rule, catalog/audit/<kind>/<rule-id>/, holding rule.yaml and
+ * positive and negative cases in cases/<name>/. Code supplies only the check (see checks.ts); everything
+ * a reader sees (title, severity, ids, the fix) comes from the entry.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ const RuleSchema = z
   .strict();
 export type AuditRule = z.infer<typeof RuleSchema>;
 
+const RULE_FILE = 'rule.yaml';
 const cache = new Map<string, Map<string, AuditRule>>();
 
 /** Every rule of one config kind, validated once. Throws on a malformed catalogue (a build error). */
@@ -37,14 +38,23 @@ export function loadRules(kind: string): Map<string, AuditRule> {
   if (hit) return hit;
   const dir = catalogPath('audit', kind);
   const rules = new Map<string, AuditRule>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
-    const parsed = RuleSchema.safeParse(parse(readFileSync(join(dir, name), 'utf8')));
-    if (!parsed.success) throw new Error(`catalog/audit/${kind}/${name}: ${parsed.error.message}`);
-    if (`${parsed.data.id}.yaml` !== name) throw new Error(`catalog/audit/${kind}/${name}: id ${parsed.data.id} does not match file name`);
+  for (const name of ruleFolders(kind)) {
+    const parsed = RuleSchema.safeParse(parse(readFileSync(join(dir, name, RULE_FILE), 'utf8')));
+    if (!parsed.success) throw new Error(`catalog/audit/${kind}/${name}/${RULE_FILE}: ${parsed.error.message}`);
+    if (parsed.data.id !== name) throw new Error(`catalog/audit/${kind}/${name}/${RULE_FILE}: id ${parsed.data.id} does not match the folder name`);
     rules.set(parsed.data.id, parsed.data);
   }
   cache.set(kind, rules);
   return rules;
+}
+
+/** The rule folders of one kind: sub-folders holding a rule.yaml (others, like data/, hold shared knowledge). */
+export function ruleFolders(kind: string): string[] {
+  const dir = catalogPath('audit', kind);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, RULE_FILE)))
+    .map((e) => e.name)
+    .sort();
 }
 
 export function ruleCasesDir(kind: string, ruleId: string): string | undefined {
@@ -115,7 +125,7 @@ export function ruleParams<T>(kind: string, ruleId: string, schema: z.ZodType<T>
   const rule = loadRules(kind).get(ruleId);
   if (!rule) throw new Error(`audit rule ${kind}/${ruleId} has no catalogue entry`);
   const parsed = schema.safeParse(rule.params ?? {});
-  if (!parsed.success) throw new Error(`catalog/audit/${kind}/${ruleId}.yaml params: ${parsed.error.message}`);
+  if (!parsed.success) throw new Error(`catalog/audit/${kind}/${ruleId}/${RULE_FILE} params: ${parsed.error.message}`);
   if (!bySchema) {
     bySchema = new Map();
     paramsCache.set(schema, bySchema);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runDetect } from '../detect/engine.js';
+import { runDetect } from '../detect/pipeline/index.js';
 import {
   approveKeys,
   BASELINE_KINDS,
@@ -17,14 +17,14 @@ import {
   type BaselineTarget,
 } from '../detect/baseline.js';
 import { MemoryStateStore } from '../detect/state/memory.js';
-import { openStateStore, stateDbPath } from '../detect/state/index.js';
+import { openStateStore, stateDbPath, stateDirOf } from '../detect/state/index.js';
 import type { StateStore } from '../detect/state/types.js';
 import type { DrawbridgeConfig } from '../config/schema.js';
-import { addDetectOptions, checkDetectFlags, type DetectFlags } from './detect.js';
-import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
-import { DECODERS } from '../detect/decoders/index.js';
+import { addDetectOptions, checkDetectFlags, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from './errors.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
+import { DECODERS } from '../detect/decoders/index.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:
@@ -110,12 +110,14 @@ function registerLearn(program: Command): void {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
     inputs = resolveLogInputs(inputs);
-    const result = await runDetect(inputs, {
-      config,
-      learnOnly: true,
-      ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
-      ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
-    });
+    const lock = holdStateDir(stateDirOf(config));
+    let result;
+    try {
+      result = await runDetect(inputs, { config, learnOnly: true, ...pipelineFlags(flags) });
+    } finally {
+      lock.release();
+    }
+    printResumeNotes(result);
     const counts = new Map<string, number>();
     withStore(config, false, (store) => {
       for (const r of listBaseline(store)) counts.set(r.detector, (counts.get(r.detector) ?? 0) + 1);
@@ -128,7 +130,7 @@ function registerLearn(program: Command): void {
     );
     for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
     if (s.rejected > 0) process.stderr.write(`drawbridge: every rejected record is kept in ${config.stateDir}/dead-letter.jsonl\n`);
-    const unusable = unrecognisedInputs(result.unrecognised, DECODERS.map((d) => d.id));
+    const unusable = unrecognisedInputs(result, DECODERS.map((d) => d.id));
     if (unusable) throw unusable;
   });
 }

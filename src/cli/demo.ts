@@ -19,7 +19,7 @@ export function registerDemo(program: Command): void {
     .description('audit the bundled sshd configs and run detect over the bundled sshd log (fresh SQLite state)')
     .action(async () => {
       const { auditPaths } = await import('../audit/engine.js');
-      const { runDetect } = await import('../detect/engine.js');
+      const { runDetect } = await import('../detect/pipeline/index.js');
       const config = loadConfig(join(SAMPLES, 'drawbridge.yaml'));
       const colour = wantColour(process.stdout);
       const say = (s: string): boolean => process.stdout.write(s);

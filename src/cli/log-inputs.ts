@@ -46,7 +46,8 @@ export function resolveLogInputs(inputs: readonly string[]): string[] {
 }
 
 /** Inputs none of whose records could be read are a usage error (exit 2), after the rest is reported. */
-export function unrecognisedInputs(names: readonly string[] | undefined, formats: readonly string[]): UsageError | undefined {
-  if (!names || names.length === 0) return undefined;
+export function unrecognisedInputs(result: { sources: readonly { name: string; unreadable?: string }[] }, formats: readonly string[]): UsageError | undefined {
+  const names = result.sources.filter((s) => s.unreadable !== undefined).map((s) => s.name);
+  if (names.length === 0) return undefined;
   return new UsageError(`${names.join(', ')}: log format not recognised from the first lines; name it with --input-format (one of ${formats.join(', ')})`);
 }

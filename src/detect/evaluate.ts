@@ -13,7 +13,7 @@ import { parseConfig } from '../config/load.js';
 import type { Alert } from '../model/finding.js';
 import type { DataSource } from '../model/technique.js';
 import { DETECTORS as DETECTOR_RULES, type Labels, type ProcedureLabel } from '../emulate/labels.js';
-import { runDetect } from './engine.js';
+import { runDetect } from './pipeline/index.js';
 import { MemoryStateStore } from './state/memory.js';
 
 /** Runs detection over files (paths as given) with a configuration; returns every alert raised. */

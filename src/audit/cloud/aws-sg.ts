@@ -7,6 +7,7 @@ import type { Auditor, AuditContext, AuditResult } from '../types.js';
 import { ALL_PORTS, type PortRange } from '../exposure.js';
 import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } from './documents.js';
 import { normaliseProtocol, type NetRule } from './net-rules.js';
+import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 
 export const AWS_SG_RULE = 'aws-sg-open-management-port';
@@ -99,7 +100,7 @@ export const awsSecurityGroupAuditor: Auditor = {
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text);
     const rules = docs.flatMap(awsSecurityGroupRules);
-    const r = reportNetRules('cloud', file, rules, ctx);
+    const r = reportNetRules(CLOUD_CHECKS, file, rules, ctx);
     return { findings: r.findings, problems: [...problems, ...r.problems] };
   },
 };

@@ -8,6 +8,7 @@ import type { Auditor, AuditContext, AuditResult } from '../types.js';
 import { CFN_TAGS, arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } from './documents.js';
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { awsPorts } from './aws-sg.js';
+import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 
 export const CFN_SG_RULE = 'cfn-sg-open-management-port';
@@ -145,7 +146,7 @@ export const cloudFormationAuditor: Auditor = {
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text, CFN_TAGS);
     const rules = docs.flatMap(cloudFormationRules);
-    const r = reportNetRules('cloud', file, rules, ctx);
+    const r = reportNetRules(CLOUD_CHECKS, file, rules, ctx);
     return { findings: r.findings, problems: [...problems, ...r.problems] };
   },
 };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { catalogPath } from '../../catalog/paths.js';
 import { managementServices } from '../../catalog/services.js';
 import { SEVERITIES, bump, severityRank, type Severity } from '../../model/severity.js';
-import type { RuleHit } from '../rule-catalog.js';
+import type { CheckHit } from '../checks.js';
 import { formatPortRange, isAllPorts, type ServiceHit } from '../exposure.js';
 import type { Exposure, Layer } from './net-rules.js';
 
@@ -66,7 +66,7 @@ export function describeServices(hits: readonly ServiceHit[], allPorts: boolean)
 }
 
 /** Exposure → RuleHit. `vars` adds what the rule's remediation template needs. */
-export function exposureToHit(ruleId: string, e: Exposure, vars: Record<string, string> = {}, table: ExposureTable = exposureTable()): RuleHit {
+export function exposureToHit(e: Exposure, vars: Record<string, string> = {}, table: ExposureTable = exposureTable()): CheckHit {
   const ranked = rankServices(e.services, table);
   const primary = ranked[0];
   if (!primary) throw new Error('exposureToHit: an exposure always names at least one service');
@@ -79,7 +79,6 @@ export function exposureToHit(ruleId: string, e: Exposure, vars: Record<string, 
   const sourcesText = e.sources.map((s) => s.source).join(', ');
   const resource = e.rule.ruleName ? `${e.rule.resource} ${e.rule.ruleName}` : e.rule.resource;
   return {
-    rule: ruleId,
     line: e.rule.line,
     resource,
     exposes: describeServices(ranked, allPorts),

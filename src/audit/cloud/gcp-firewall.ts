@@ -7,6 +7,7 @@ import type { Auditor, AuditContext, AuditResult } from '../types.js';
 import { ALL_PORTS, parsePortRange, type PortRange } from '../exposure.js';
 import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } from './documents.js';
 import { normaliseProtocol, type NetRule } from './net-rules.js';
+import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
 
 export const GCP_FIREWALL_RULE = 'gcp-firewall-open-management-port';
@@ -98,7 +99,7 @@ export const gcpFirewallAuditor: Auditor = {
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text);
     const rules = docs.flatMap(gcpFirewallRules);
-    const r = reportNetRules('cloud', file, rules, ctx);
+    const r = reportNetRules(CLOUD_CHECKS, file, rules, ctx);
     return { findings: r.findings, problems: [...problems, ...r.problems] };
   },
 };

@@ -1,10 +1,11 @@
 /** Shared last step of every network-rule auditor: evaluate, turn exposures into findings. */
 import type { Finding } from '../../model/finding.js';
-import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
+import { runChecks, type Check, type CheckSet } from '../checks.js';
+import { hitsToFindings } from '../rule-catalog.js';
 import { exposurePolicy, type ExposurePolicy } from '../exposure.js';
 import type { AuditContext, InputProblem } from '../types.js';
 import { exposureToHit, webPorts } from './exposure-table.js';
-import { findExposures, invalidSources, type NetRule } from './net-rules.js';
+import { findExposures, invalidSources, type Exposure, type NetRule } from './net-rules.js';
 
 const policies = new WeakMap<object, ExposurePolicy>();
 
@@ -18,9 +19,23 @@ export function policyFor(ctx: AuditContext): ExposurePolicy {
   return p;
 }
 
-export function netRuleHits(rules: readonly NetRule[], policy: ExposurePolicy): RuleHit[] {
-  return findExposures(rules, policy, { webPorts: webPorts() }).map((e) => exposureToHit(e.rule.catalogRule, e));
+/** What a network-rule check reads: the rules one file declares and the organisation's exposure policy. */
+export interface NetInput {
+  rules: readonly NetRule[];
+  policy: ExposurePolicy;
 }
+
+const exposureCache = new WeakMap<readonly NetRule[], Exposure[]>();
+
+/**
+ * The check of every "open management port" rule: exposures of the net rules the parser tagged with
+ * this rule id (each resource type has its rule). Exposures are found once per input.
+ */
+export const netExposures: Check<NetInput> = (input, rule) => {
+  let all = exposureCache.get(input.rules);
+  if (!all) exposureCache.set(input.rules, (all = findExposures(input.rules, input.policy, { webPorts: webPorts() })));
+  return all.filter((e) => e.rule.catalogRule === rule.id).map((e) => exposureToHit(e));
+};
 
 export function netRuleProblems(file: string, rules: readonly NetRule[], policy: ExposurePolicy): InputProblem[] {
   const out: InputProblem[] = [];
@@ -32,7 +47,7 @@ export function netRuleProblems(file: string, rules: readonly NetRule[], policy:
   return out;
 }
 
-export function reportNetRules(kind: string, file: string, rules: readonly NetRule[], ctx: AuditContext): { findings: Finding[]; problems: InputProblem[] } {
+export function reportNetRules(checks: CheckSet<NetInput>, file: string, rules: readonly NetRule[], ctx: AuditContext): { findings: Finding[]; problems: InputProblem[] } {
   const policy = policyFor(ctx);
-  return { findings: hitsToFindings(kind, netRuleHits(rules, policy), file), problems: netRuleProblems(file, rules, policy) };
+  return { findings: hitsToFindings(checks.kind, runChecks(checks, { rules, policy }), file), problems: netRuleProblems(file, rules, policy) };
 }

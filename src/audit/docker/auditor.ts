@@ -1,9 +1,11 @@
 /** Docker daemon configuration: daemon.json, systemd units/drop-ins, /etc/default/docker. */
 import { basename } from 'node:path';
 import type { Auditor, AuditContext, AuditResult, InputProblem } from '../types.js';
-import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
+import { runChecks } from '../checks.js';
+import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { daemonJsonHits, defaultsFileTokens, flagHits, parseDaemonFlags, systemdDockerdTokens } from './daemon.js';
+import { DOCKER_CHECKS } from './checks.js';
+import { daemonJsonDaemon, defaultsFileTokens, flagDaemon, parseDaemonFlags, systemdDockerdTokens, type DockerDaemon } from './daemon.js';
 
 export type DockerConfigKind = 'daemon-json' | 'systemd' | 'defaults';
 
@@ -17,25 +19,28 @@ export function dockerConfigKind(file: string, text: string): DockerConfigKind |
 
 export function auditDockerConfig(file: string, text: string, readFile: (p: string) => string | undefined = () => undefined): AuditResult {
   const problems: InputProblem[] = [];
-  const hits: RuleHit[] = [];
+  const daemons: DockerDaemon[] = [];
   const resource = `dockerd (${file})`;
   switch (dockerConfigKind(file, text)) {
     case 'daemon-json': {
       const parsed = parseYamlDocuments(file, text);
       problems.push(...parsed.problems);
-      for (const doc of parsed.documents) hits.push(...daemonJsonHits(file, doc));
+      for (const doc of parsed.documents) {
+        const daemon = daemonJsonDaemon(file, doc);
+        if (daemon) daemons.push(daemon);
+      }
       break;
     }
     case 'systemd':
-      for (const tokens of systemdDockerdTokens(text)) hits.push(...flagHits(resource, parseDaemonFlags(tokens), readFile, problems, file));
+      for (const tokens of systemdDockerdTokens(text)) daemons.push(flagDaemon(resource, parseDaemonFlags(tokens), readFile, problems, file));
       break;
     case 'defaults':
-      hits.push(...flagHits(resource, parseDaemonFlags(defaultsFileTokens(text)), readFile, problems, file));
+      daemons.push(flagDaemon(resource, parseDaemonFlags(defaultsFileTokens(text)), readFile, problems, file));
       break;
     default:
       problems.push({ file, line: 1, message: 'not a recognised Docker daemon configuration' });
   }
-  return { findings: hitsToFindings('docker', hits, file), problems };
+  return { findings: hitsToFindings('docker', runChecks(DOCKER_CHECKS, { daemons }), file), problems };
 }
 
 export const dockerDaemonAuditor: Auditor = {

@@ -4,7 +4,7 @@
  * (`ExecStart=… -H tcp://…`), and /etc/default/docker or /etc/sysconfig/docker (DOCKER_OPTS/OPTIONS).
  */
 import type { InputProblem } from '../types.js';
-import type { RuleHit } from '../rule-catalog.js';
+import type { CheckHit } from '../checks.js';
 import { describeScope, isOffLoopback, parseListenUrl, type ListenAddress } from '../listen-address.js';
 import { asArray, asText, isObject, type PositionedDocument } from '../yaml-positions.js';
 import { splitWords } from '../kubernetes/command-line.js';
@@ -42,25 +42,34 @@ function tlsMode(s: TlsSettings): 'verify' | 'tls-only' | 'none' {
   return 'none';
 }
 
-export function listenerHits(resource: string, listeners: readonly DockerListener[], tls: TlsSettings, fix: string): RuleHit[] {
-  const hits: RuleHit[] = [];
-  const mode = tlsMode(tls);
-  for (const l of listeners) {
-    const addr = dockerListenAddress(l.url, mode !== 'none');
-    if (addr.scheme !== 'tcp' || mode === 'verify') continue;
-    const open = isOffLoopback(addr.scope);
-    const listener = `${l.url} (${describeScope(addr)}, port ${addr.port ?? '?'})`;
-    const common = {
-      line: l.line,
-      resource,
-      exposes: `the Docker Engine API (${mode === 'none' ? 'plain HTTP' : 'TLS without client certificates'}) on ${addr.host}:${addr.port ?? '?'}`,
-      exposedTo: open ? describeScope(addr) : 'every local user and every container sharing the host network',
-      vars: { listener, fix },
-      evidence: { host: l.url, scope: addr.scope, tls: tls.tls ?? false, tlsverify: tls.tlsverify ?? false, tlsSource: tls.source },
-      key: l.url,
-    };
-    if (mode === 'none') hits.push({ ...common, rule: 'docker-api-plaintext-tcp', ...(open ? {} : { severity: 'medium' as const }) });
-    else hits.push({ ...common, rule: 'docker-api-no-client-auth', ...(open ? {} : { severity: 'medium' as const }) });
+/** One dockerd as one config file sets it up: where it listens, its TLS settings, and the fix in that file's syntax. */
+export interface DockerDaemon {
+  resource: string;
+  listeners: DockerListener[];
+  tls: TlsSettings;
+  fix: string;
+}
+
+/** TCP listeners of daemons whose effective TLS mode is `mode`: the two Docker rules differ only in it. */
+export function tcpListenersIn(daemons: readonly DockerDaemon[], mode: 'none' | 'tls-only'): CheckHit[] {
+  const hits: CheckHit[] = [];
+  for (const { resource, listeners, tls, fix } of daemons) {
+    if (tlsMode(tls) !== mode) continue;
+    for (const l of listeners) {
+      const addr = dockerListenAddress(l.url, mode !== 'none');
+      if (addr.scheme !== 'tcp') continue;
+      const open = isOffLoopback(addr.scope);
+      hits.push({
+        line: l.line,
+        resource,
+        exposes: `the Docker Engine API (${mode === 'none' ? 'plain HTTP' : 'TLS without client certificates'}) on ${addr.host}:${addr.port ?? '?'}`,
+        exposedTo: open ? describeScope(addr) : 'every local user and every container sharing the host network',
+        vars: { listener: `${l.url} (${describeScope(addr)}, port ${addr.port ?? '?'})`, fix },
+        evidence: { host: l.url, scope: addr.scope, tls: tls.tls ?? false, tlsverify: tls.tlsverify ?? false, tlsSource: tls.source },
+        key: l.url,
+        ...(open ? {} : { severity: 'medium' as const }),
+      });
+    }
   }
   return hits;
 }
@@ -81,10 +90,9 @@ export function daemonJsonSettings(doc: PositionedDocument): { listeners: Docker
   return { listeners, tls: { ...(tls !== undefined ? { tls } : {}), ...(tlsverify !== undefined ? { tlsverify } : {}), source: 'daemon.json' } };
 }
 
-export function daemonJsonHits(file: string, doc: PositionedDocument): RuleHit[] {
+export function daemonJsonDaemon(file: string, doc: PositionedDocument): DockerDaemon | undefined {
   const s = daemonJsonSettings(doc);
-  if (!s) return [];
-  return listenerHits(`dockerd (${file})`, s.listeners, s.tls, DAEMON_JSON_FIX);
+  return s ? { resource: `dockerd (${file})`, ...s, fix: DAEMON_JSON_FIX } : undefined;
 }
 
 interface LineToken {
@@ -168,7 +176,7 @@ export function defaultsFileTokens(text: string): LineToken[] {
  * Flags leave TLS unset when it lives in daemon.json: consult it (through the injected reader)
  * before calling a listener unauthenticated.
  */
-export function flagHits(resource: string, flags: DaemonFlags, readFile: (p: string) => string | undefined, problems: InputProblem[], file: string): RuleHit[] {
+export function flagDaemon(resource: string, flags: DaemonFlags, readFile: (p: string) => string | undefined, problems: InputProblem[], file: string): DockerDaemon {
   let tls: TlsSettings = { ...(flags.tls !== undefined ? { tls: flags.tls } : {}), ...(flags.tlsverify !== undefined ? { tlsverify: flags.tlsverify } : {}), source: 'command line' };
   if (flags.listeners.length > 0 && flags.tlsverify === undefined) {
     const path = flags.configFile ?? '/etc/docker/daemon.json';
@@ -186,5 +194,5 @@ export function flagHits(resource: string, flags: DaemonFlags, readFile: (p: str
       }
     }
   }
-  return listenerHits(resource, flags.listeners, tls, FLAGS_FIX);
+  return { resource, listeners: flags.listeners, tls, fix: FLAGS_FIX };
 }

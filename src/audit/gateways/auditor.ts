@@ -1,24 +1,31 @@
 /** Gateway configuration files (not Kubernetes manifests; those go through the kubernetes auditor). */
 import { basename } from 'node:path';
 import type { Auditor, AuditResult, InputProblem } from '../types.js';
-import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
+import { runChecks } from '../checks.js';
+import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { documentHits, gatewayKindOf, kongConfHits, traefikTomlHits } from './native.js';
+import { shippedAdvisoryLookup } from './advisory-lookup.js';
+import { GATEWAY_CHECKS, type GatewayInput } from './checks.js';
+import { gatewayKindOf } from './native.js';
 
 export function auditGatewayConfig(file: string, text: string): AuditResult {
   const problems: InputProblem[] = [];
-  const hits: RuleHit[] = [];
+  const input: GatewayInput = { file, documents: [], objects: [], advisories: shippedAdvisoryLookup };
   const name = basename(file).toLowerCase();
   if (name.endsWith('.conf')) {
-    hits.push(...kongConfHits(file, text));
+    input.kongConf = text;
   } else if (name.endsWith('.toml')) {
-    hits.push(...traefikTomlHits(file, text));
+    input.traefikToml = text;
   } else {
     const parsed = parseYamlDocuments(file, text);
     problems.push(...parsed.problems);
-    for (const doc of parsed.documents) hits.push(...documentHits(file, doc, problems));
+    for (const doc of parsed.documents) {
+      const kind = gatewayKindOf(doc.value);
+      if (kind) input.documents.push({ kind, doc });
+      else problems.push({ file, line: doc.startLine, message: 'document is not a recognised gateway configuration (Envoy, APISIX, Traefik)' });
+    }
   }
-  return { findings: hitsToFindings('gateways', hits, file), problems };
+  return { findings: hitsToFindings('gateways', runChecks(GATEWAY_CHECKS, input), file), problems };
 }
 
 /** Recognition is by name first, then by the top-level keys each product's config must have. */

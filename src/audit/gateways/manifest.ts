@@ -2,7 +2,7 @@
  * Gateway settings found in Kubernetes manifests: Kong's admin listener in env, Traefik's insecure
  * API flag in args/env, and the ingress-nginx controller version in its image tag (M1050).
  */
-import type { RuleHit } from '../rule-catalog.js';
+import type { CheckHit } from '../checks.js';
 import { describeScope, isOffLoopback } from '../listen-address.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
 import { commandLineOf, flagValue } from '../kubernetes/command-line.js';
@@ -29,8 +29,8 @@ function envOf(o: K8sObject, c: ContainerRef): EnvVar[] {
   return out;
 }
 
-export function kongManifestHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function kongManifestHits(objects: readonly K8sObject[]): CheckHit[] {
+  const hits: CheckHit[] = [];
   for (const o of objects) {
     for (const c of containersOf(o)) {
       const env = envOf(o, c).find((e) => e.name === 'KONG_ADMIN_LISTEN');
@@ -38,7 +38,6 @@ export function kongManifestHits(objects: readonly K8sObject[]): RuleHit[] {
       const open = parseKongListen(env.value).filter((l) => isOffLoopback(l.scope));
       if (open.length === 0) continue;
       hits.push({
-        rule: 'gw-kong-admin-listen',
         line: env.line,
         resource: `${resourceName(o)} (container ${c.name})`,
         exposes: `the Kong Admin API on ${open.map((l) => l.raw).join(', ')}`,
@@ -51,8 +50,8 @@ export function kongManifestHits(objects: readonly K8sObject[]): RuleHit[] {
   return hits;
 }
 
-export function traefikManifestHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function traefikManifestHits(objects: readonly K8sObject[]): CheckHit[] {
+  const hits: CheckHit[] = [];
   for (const o of objects) {
     for (const c of containersOf(o)) {
       const cmd = commandLineOf(o, c, new Set(['api.insecure', 'api.dashboard', 'api']));
@@ -61,7 +60,6 @@ export function traefikManifestHits(objects: readonly K8sObject[]): RuleHit[] {
       const on = flag ? { line: flag.line, text: `--api.insecure=${flag.value}`, value: flag.value } : env ? { line: env.line, text: `TRAEFIK_API_INSECURE=${env.value}`, value: env.value } : undefined;
       if (!on || !traefikBool(on.value)) continue;
       hits.push({
-        rule: 'gw-traefik-api-insecure',
         line: on.line,
         resource: `${resourceName(o)} (container ${c.name})`,
         exposes: 'the Traefik API and dashboard (full routing configuration) on the `traefik` entry point, port 8080, without authentication',
@@ -76,8 +74,8 @@ export function traefikManifestHits(objects: readonly K8sObject[]): RuleHit[] {
 
 const INGRESS_NGINX_IMAGES = ['ingress-nginx/controller', 'ingress-nginx/controller-chroot', 'kubernetes-ingress-controller/nginx-ingress-controller'];
 
-export function ingressNginxVersionHits(objects: readonly K8sObject[], lookup: AdvisoryLookup): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function ingressNginxVersionHits(objects: readonly K8sObject[], lookup: AdvisoryLookup): CheckHit[] {
+  const hits: CheckHit[] = [];
   for (const o of objects) {
     for (const c of containersOf(o)) {
       const repo = parseImage(c.image).repository;
@@ -89,7 +87,6 @@ export function ingressNginxVersionHits(objects: readonly K8sObject[], lookup: A
       const fixed = [...new Set(matches.flatMap((m) => m.fixed))];
       const worst = matches.some((m) => m.severity === 'critical') ? 'critical' : matches.some((m) => m.severity === 'high') ? 'high' : 'medium';
       hits.push({
-        rule: 'gw-ingress-nginx-vulnerable',
         line: lineAt(o, [...c.path, 'image']),
         resource: `${resourceName(o)} (container ${c.name})`,
         exposes: `ingress-nginx controller ${version} with ${matches.map((m) => m.id).join(', ')}`,

@@ -3,8 +3,7 @@
  * Traefik static configuration (YAML or TOML). Pure: text in, rule hits out.
  */
 import { z } from 'zod';
-import type { InputProblem } from '../types.js';
-import { ruleParams, type RuleHit } from '../rule-catalog.js';
+import { paramsOf, type CheckHit, type RuleRef } from '../checks.js';
 import { describeScope, isOffLoopback, isWorldCidr, parseHostPort } from '../listen-address.js';
 import { asArray, asObject, asText, getPath, isObject, type PositionedDocument } from '../yaml-positions.js';
 import { parseKongListen, traefikBool } from './listeners.js';
@@ -12,8 +11,8 @@ import { parseKongListen, traefikBool } from './listeners.js';
 export type GatewayKind = 'kong' | 'envoy' | 'apisix' | 'traefik';
 
 /** kong.conf: `key = value  # comment`, one per line. */
-export function kongConfHits(file: string, text: string): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function kongConfHits(file: string, text: string): CheckHit[] {
+  const hits: CheckHit[] = [];
   const lines = text.split(/\r?\n/);
   let admin: { value: string; line: number } | undefined;
   lines.forEach((raw, i) => {
@@ -24,7 +23,6 @@ export function kongConfHits(file: string, text: string): RuleHit[] {
   const open = parseKongListen(admin.value).filter((l) => isOffLoopback(l.scope));
   if (open.length > 0) {
     hits.push({
-      rule: 'gw-kong-admin-listen',
       line: admin.line,
       resource: `Kong (${file})`,
       exposes: `the Kong Admin API on ${open.map((l) => l.raw).join(', ')}`,
@@ -36,7 +34,7 @@ export function kongConfHits(file: string, text: string): RuleHit[] {
   return hits;
 }
 
-export function envoyHits(file: string, doc: PositionedDocument): RuleHit[] {
+export function envoyHits(file: string, doc: PositionedDocument): CheckHit[] {
   const sock = asObject(getPath(doc.value, ['admin', 'address', 'socket_address']));
   if (!sock) return [];
   const host = asText(sock.address) ?? '';
@@ -45,7 +43,6 @@ export function envoyHits(file: string, doc: PositionedDocument): RuleHit[] {
   if (!isOffLoopback(addr.scope)) return [];
   return [
     {
-      rule: 'gw-envoy-admin-exposed',
       line: doc.lineOf(['admin', 'address', 'socket_address', 'address']),
       resource: `Envoy (${file})`,
       exposes: `the Envoy admin interface on ${host || '0.0.0.0'}:${port}`,
@@ -58,20 +55,23 @@ export function envoyHits(file: string, doc: PositionedDocument): RuleHit[] {
 
 const ApisixParams = z.object({ defaultKeys: z.array(z.string()) });
 
-export function apisixHits(file: string, doc: PositionedDocument): RuleHit[] {
-  const v = doc.value;
-  const role = asText(getPath(v, ['deployment', 'role']));
-  if (role === 'data_plane') return []; // no Admin API on data-plane nodes
-  // APISIX 3.x keeps admin settings under deployment.admin; 2.x under apisix.
-  const base = asObject(getPath(v, ['deployment', 'admin'])) ? ['deployment', 'admin'] : ['apisix'];
-  const admin = asObject(getPath(v, base));
-  if (!admin) return [];
+/** The Admin API settings of an APISIX config (3.x: deployment.admin, 2.x: apisix); none on data-plane nodes. */
+function apisixAdmin(doc: PositionedDocument): { base: string[]; admin: Record<string, unknown> } | undefined {
+  if (asText(getPath(doc.value, ['deployment', 'role'])) === 'data_plane') return undefined;
+  const base = asObject(getPath(doc.value, ['deployment', 'admin'])) ? ['deployment', 'admin'] : ['apisix'];
+  const admin = asObject(getPath(doc.value, base));
+  return admin ? { base, admin } : undefined;
+}
+
+export function apisixDefaultAdminKey(file: string, doc: PositionedDocument, rule: RuleRef): CheckHit[] {
+  const found = apisixAdmin(doc);
+  if (!found) return [];
+  const { base, admin } = found;
   const resource = `APISIX (${file})`;
-  const hits: RuleHit[] = [];
-  const { defaultKeys } = ruleParams('gateways', 'gw-apisix-default-admin-key', ApisixParams);
+  const hits: CheckHit[] = [];
+  const { defaultKeys } = paramsOf(rule, ApisixParams);
   if (admin.admin_key_required === false) {
     hits.push({
-      rule: 'gw-apisix-default-admin-key',
       line: doc.lineOf([...base, 'admin_key_required']),
       resource,
       exposes: 'the APISIX Admin API without any key',
@@ -86,7 +86,6 @@ export function apisixHits(file: string, doc: PositionedDocument): RuleHit[] {
     if (!key || !defaultKeys.includes(key)) return;
     const role = asText(asObject(k)?.role) ?? 'admin';
     hits.push({
-      rule: 'gw-apisix-default-admin-key',
       line: doc.lineOf([...base, 'admin_key', i, 'key']),
       resource,
       exposes: `the APISIX Admin API (${role} role) behind a publicly documented key`,
@@ -96,34 +95,37 @@ export function apisixHits(file: string, doc: PositionedDocument): RuleHit[] {
       key: `key-${i}`,
     });
   });
-  if (Object.hasOwn(admin, 'allow_admin')) {
-    const list = asArray(admin.allow_admin).map(asText).filter((s): s is string => !!s);
-    // An empty list lifts the restriction: APISIX then accepts the Admin API from any address.
-    if (list.length === 0 || list.some(isWorldCidr)) {
-      hits.push({
-        rule: 'gw-apisix-admin-allow-all',
-        line: doc.lineOf([...base, 'allow_admin']),
-        resource,
-        exposes: 'the APISIX Admin API',
-        exposedTo: 'every source address',
-        vars: { current: list.length === 0 ? 'an empty list' : list.join(', ') },
-        evidence: { allow_admin: list },
-      });
-    }
-  }
   return hits;
 }
 
-export function traefikYamlHits(file: string, doc: PositionedDocument): RuleHit[] {
+export function apisixAdminAllowAll(file: string, doc: PositionedDocument): CheckHit[] {
+  const found = apisixAdmin(doc);
+  if (!found || !Object.hasOwn(found.admin, 'allow_admin')) return [];
+  const list = asArray(found.admin.allow_admin).map(asText).filter((s): s is string => !!s);
+  // An empty list lifts the restriction: APISIX then accepts the Admin API from any address.
+  if (list.length > 0 && !list.some(isWorldCidr)) return [];
+  return [
+    {
+      line: doc.lineOf([...found.base, 'allow_admin']),
+      resource: `APISIX (${file})`,
+      exposes: 'the APISIX Admin API',
+      exposedTo: 'every source address',
+      vars: { current: list.length === 0 ? 'an empty list' : list.join(', ') },
+      evidence: { allow_admin: list },
+    },
+  ];
+}
+
+export function traefikYamlHits(file: string, doc: PositionedDocument): CheckHit[] {
   const insecure = getPath(doc.value, ['api', 'insecure']);
   if (!traefikBool(insecure)) return [];
   return [traefikHit(file, doc.lineOf(['api', 'insecure']), 'api.insecure: true', 'api:\n        insecure: false')];
 }
 
 /** Traefik TOML: `[api]` table with `insecure = true`, or a dotted `api.insecure = true`. */
-export function traefikTomlHits(file: string, text: string): RuleHit[] {
+export function traefikTomlHits(file: string, text: string): CheckHit[] {
   let table = '';
-  const hits: RuleHit[] = [];
+  const hits: CheckHit[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
     const header = /^\[([^\]]+)\]$/.exec(line);
@@ -141,9 +143,8 @@ export function traefikTomlHits(file: string, text: string): RuleHit[] {
   return hits;
 }
 
-function traefikHit(file: string, line: number, setting: string, fix: string): RuleHit {
+function traefikHit(file: string, line: number, setting: string, fix: string): CheckHit {
   return {
-    rule: 'gw-traefik-api-insecure',
     line,
     resource: `Traefik (${file})`,
     exposes: 'the Traefik API and dashboard on the `traefik` entry point (port 8080) without authentication',
@@ -162,18 +163,4 @@ export function gatewayKindOf(value: unknown): GatewayKind | undefined {
   if (isObject(value.apisix) || isObject(getPath(value, ['deployment', 'admin'])) || isObject(getPath(value, ['deployment', 'etcd']))) return 'apisix';
   if ('entryPoints' in value || 'providers' in value || (isObject(value.api) && ('insecure' in value.api || 'dashboard' in value.api))) return 'traefik';
   return undefined;
-}
-
-export function documentHits(file: string, doc: PositionedDocument, problems: InputProblem[]): RuleHit[] {
-  switch (gatewayKindOf(doc.value)) {
-    case 'envoy':
-      return envoyHits(file, doc);
-    case 'apisix':
-      return apisixHits(file, doc);
-    case 'traefik':
-      return traefikYamlHits(file, doc);
-    default:
-      problems.push({ file, line: doc.startLine, message: 'document is not a recognised gateway configuration (Envoy, APISIX, Traefik)' });
-      return [];
-  }
 }

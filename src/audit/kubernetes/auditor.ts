@@ -5,48 +5,28 @@
  */
 import type { Finding } from '../../model/finding.js';
 import type { Auditor, AuditResult } from '../types.js';
-import { hitsToFindings, type RuleHit } from '../rule-catalog.js';
+import { runChecks } from '../checks.js';
+import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
 import { shippedAdvisoryLookup, type AdvisoryLookup } from '../gateways/advisory-lookup.js';
-import { ingressNginxVersionHits, kongManifestHits, traefikManifestHits } from '../gateways/manifest.js';
-import { apiserverHits, etcdHits, kubeletHits } from './control-plane.js';
-import { ingressExposureHits, serviceExposureHits } from './exposure.js';
-import { collectObjects, type K8sObject } from './objects.js';
-import { rbacHits } from './rbac.js';
-import { dashboardHits, runtimeSocketHits } from './workloads.js';
-import { vulnerableImageHits } from './vulnerable-images.js';
+import { GATEWAY_CHECKS } from '../gateways/checks.js';
+import { KUBERNETES_CHECKS } from './checks.js';
+import { collectObjects } from './objects.js';
 
 export interface KubernetesAuditOptions {
   advisories?: AdvisoryLookup;
 }
 
-/** Pure core: text in, findings and problems out. */
+/** Pure core: text in, findings and problems out. Gateways deployed by the manifest are judged by the gateway rules. */
 export function auditKubernetesManifest(file: string, text: string, options: KubernetesAuditOptions = {}): AuditResult {
   const parsed = parseYamlDocuments(file, text);
   const { objects, problems } = collectObjects(file, parsed.documents);
   const advisories = options.advisories ?? shippedAdvisoryLookup;
   const findings = [
-    ...hitsToFindings('kubernetes', [...kubernetesHits(objects), ...vulnerableImageHits(objects, advisories)], file),
-    ...hitsToFindings('gateways', gatewayManifestHits(objects, advisories), file),
+    ...hitsToFindings('kubernetes', runChecks(KUBERNETES_CHECKS, { objects, advisories }), file),
+    ...hitsToFindings('gateways', runChecks(GATEWAY_CHECKS, { file, documents: [], objects, advisories }), file),
   ];
   return { findings: dedupe(findings), problems: [...parsed.problems, ...problems] };
-}
-
-export function kubernetesHits(objects: readonly K8sObject[]): RuleHit[] {
-  return [
-    ...apiserverHits(objects),
-    ...etcdHits(objects),
-    ...kubeletHits(objects),
-    ...serviceExposureHits(objects),
-    ...ingressExposureHits(objects),
-    ...dashboardHits(objects),
-    ...rbacHits(objects),
-    ...runtimeSocketHits(objects),
-  ];
-}
-
-export function gatewayManifestHits(objects: readonly K8sObject[], advisories: AdvisoryLookup): RuleHit[] {
-  return [...kongManifestHits(objects), ...traefikManifestHits(objects), ...ingressNginxVersionHits(objects, advisories)];
 }
 
 function dedupe(findings: Finding[]): Finding[] {

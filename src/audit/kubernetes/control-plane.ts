@@ -3,7 +3,7 @@
  * Defaults matter as much as what is written: an absent flag takes the component's documented default.
  */
 import semver from 'semver';
-import type { RuleHit } from '../rule-catalog.js';
+import type { CheckHit } from '../checks.js';
 import { describeScope, isOffLoopback, parseHostPort, parseListenUrl } from '../listen-address.js';
 import { asArray, asObject, asText, getPath } from '../yaml-positions.js';
 import { commandLineOf, commandWords, flagValue, isFalse, isTrue, type CommandLine, type Flag } from './command-line.js';
@@ -28,8 +28,16 @@ interface ComponentContainer {
   version?: string;
 }
 
+/** Several rules read the same component's containers: find them once per input. */
+const componentCache = new WeakMap<readonly K8sObject[], Map<string, ComponentContainer[]>>();
+
 export function componentContainers(objects: readonly K8sObject[], component: string): ComponentContainer[] {
+  let byComponent = componentCache.get(objects);
+  if (!byComponent) componentCache.set(objects, (byComponent = new Map()));
+  const hit = byComponent.get(component);
+  if (hit) return hit;
   const out: ComponentContainer[] = [];
+  byComponent.set(component, out);
   for (const object of objects) {
     for (const ref of containersOf(object)) {
       // Telling the binary apart needs only the words; line numbers wait until a rule reads the container.
@@ -46,51 +54,64 @@ function listValue(f: Flag | undefined): string[] {
   return f ? f.value.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-export function apiserverHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
-  for (const c of componentContainers(objects, 'kube-apiserver')) {
-    const { flags, anchorLine } = c.cmd;
-    const base = { resource: c.resource };
-    const authz = flagValue(flags, 'authorization-mode');
-    const authzConfig = flagValue(flags, 'authorization-config');
-    const modes = authz ? listValue(authz) : authzConfig ? [] : ['AlwaysAllow'];
-    const alwaysAllow = modes.includes('AlwaysAllow');
-    if (alwaysAllow) {
-      hits.push({
-        ...base,
-        rule: 'k8s-apiserver-always-allow',
-        line: authz?.line ?? anchorLine,
+/** kube-apiserver authorization modes; without a mode or an authorization config it authorizes everything. */
+function authorizationModes(flags: readonly Flag[]): { flag?: Flag; modes: string[] } {
+  const authz = flagValue(flags, 'authorization-mode');
+  if (authz) return { flag: authz, modes: listValue(authz) };
+  return { modes: flagValue(flags, 'authorization-config') ? [] : ['AlwaysAllow'] };
+}
+
+const apiservers = (objects: readonly K8sObject[]): ComponentContainer[] => componentContainers(objects, 'kube-apiserver');
+
+export function apiserverAlwaysAllow(objects: readonly K8sObject[]): CheckHit[] {
+  return apiservers(objects).flatMap((c) => {
+    const { flag: authz, modes } = authorizationModes(c.cmd.flags);
+    if (!modes.includes('AlwaysAllow')) return [];
+    return [
+      {
+        resource: c.resource,
+        line: authz?.line ?? c.cmd.anchorLine,
         exposes: 'every API request is authorized',
         exposedTo: 'any client the API server authenticates, including anonymous ones',
         vars: { current: authz ? `--authorization-mode=${authz.value}` : '(no --authorization-mode: defaults to AlwaysAllow)' },
         evidence: { authorizationMode: authz?.value ?? null },
-      });
-    }
+      },
+    ];
+  });
+}
 
-    const anon = flagValue(flags, 'anonymous-auth');
-    if (!anon || !isFalse(anon.value)) {
-      hits.push({
-        ...base,
-        rule: 'k8s-apiserver-anonymous-auth',
-        line: anon?.line ?? anchorLine,
+export function apiserverAnonymousAuth(objects: readonly K8sObject[]): CheckHit[] {
+  return apiservers(objects).flatMap((c) => {
+    const anon = flagValue(c.cmd.flags, 'anonymous-auth');
+    if (anon && isFalse(anon.value)) return [];
+    const { modes } = authorizationModes(c.cmd.flags);
+    return [
+      {
+        resource: c.resource,
+        line: anon?.line ?? c.cmd.anchorLine,
         exposes: 'unauthenticated requests are served as system:anonymous',
         exposedTo: 'anyone who reaches the API server port',
         vars: { current: anon ? `--anonymous-auth=${anon.value}` : '(no --anonymous-auth: defaults to true)' },
         evidence: { anonymousAuth: anon?.value ?? 'default (true)', authorizationModes: modes },
-        ...(alwaysAllow ? { severity: 'critical' as const } : {}),
-      });
-    }
+        ...(modes.includes('AlwaysAllow') ? { severity: 'critical' as const } : {}),
+      },
+    ];
+  });
+}
 
+export function apiserverInsecurePort(objects: readonly K8sObject[]): CheckHit[] {
+  return apiservers(objects).flatMap((c) => {
+    const { flags, anchorLine } = c.cmd;
     const insecurePort = flagValue(flags, 'insecure-port');
     const legacy = c.version !== undefined && semver.lt(c.version, '1.20.0');
     const port = insecurePort ? Number(insecurePort.value) : legacy ? 8080 : 0;
-    if (Number.isFinite(port) && port > 0) {
-      const bindFlag = flagValue(flags, 'insecure-bind-address') ?? flagValue(flags, 'address');
-      const bind = parseHostPort(bindFlag?.value ?? '127.0.0.1');
-      const open = isOffLoopback(bind.scope);
-      hits.push({
-        ...base,
-        rule: 'k8s-apiserver-insecure-port',
+    if (!Number.isFinite(port) || port <= 0) return [];
+    const bindFlag = flagValue(flags, 'insecure-bind-address') ?? flagValue(flags, 'address');
+    const bind = parseHostPort(bindFlag?.value ?? '127.0.0.1');
+    const open = isOffLoopback(bind.scope);
+    return [
+      {
+        resource: c.resource,
         line: insecurePort?.line ?? bindFlag?.line ?? anchorLine,
         exposes: `the unauthenticated, unauthorized HTTP API on port ${port}`,
         exposedTo: describeScope(bind),
@@ -98,50 +119,60 @@ export function apiserverHits(objects: readonly K8sObject[]): RuleHit[] {
         evidence: { insecurePort: port, bindAddress: bind.host, fromDefault: !insecurePort, version: c.version ?? null },
         severity: open ? 'critical' : 'medium',
         key: String(port),
-      });
-    }
+      },
+    ];
+  });
+}
 
-    for (const name of ['token-auth-file', 'basic-auth-file']) {
-      const f = flagValue(flags, name);
-      if (!f) continue;
-      hits.push({
-        ...base,
-        rule: 'k8s-apiserver-static-credentials',
-        line: f.line,
-        exposes: `long-lived static credentials from ${f.value}`,
-        exposedTo: 'anyone holding a copy of that file',
-        vars: { flag: `--${name}=${f.value}` },
-        evidence: { flag: name, path: f.value },
-        key: name,
-      });
-    }
+export function apiserverStaticCredentials(objects: readonly K8sObject[]): CheckHit[] {
+  return apiservers(objects).flatMap((c) =>
+    ['token-auth-file', 'basic-auth-file'].flatMap((name) => {
+      const f = flagValue(c.cmd.flags, name);
+      if (!f) return [];
+      return [
+        {
+          resource: c.resource,
+          line: f.line,
+          exposes: `long-lived static credentials from ${f.value}`,
+          exposedTo: 'anyone holding a copy of that file',
+          vars: { flag: `--${name}=${f.value}` },
+          evidence: { flag: name, path: f.value },
+          key: name,
+        },
+      ];
+    }),
+  );
+}
 
-    if (!flagValue(flags, 'client-ca-file')) {
-      hits.push({
-        ...base,
-        rule: 'k8s-apiserver-no-client-ca',
-        line: anchorLine,
-        exposes: 'an API server that cannot verify client certificates',
-        exposedTo: 'clients using only bearer tokens or passwords',
-        vars: {},
-      });
-    }
+export function apiserverNoClientCa(objects: readonly K8sObject[]): CheckHit[] {
+  return apiservers(objects)
+    .filter((c) => !flagValue(c.cmd.flags, 'client-ca-file'))
+    .map((c) => ({
+      resource: c.resource,
+      line: c.cmd.anchorLine,
+      exposes: 'an API server that cannot verify client certificates',
+      exposedTo: 'clients using only bearer tokens or passwords',
+      vars: {},
+    }));
+}
 
+export function apiserverAlwaysAdmit(objects: readonly K8sObject[]): CheckHit[] {
+  return apiservers(objects).flatMap((c) => {
+    const { flags, anchorLine } = c.cmd;
     const plugins = [...listValue(flagValue(flags, 'enable-admission-plugins')), ...listValue(flagValue(flags, 'admission-control'))];
-    if (plugins.includes('AlwaysAdmit')) {
-      const f = flagValue(flags, 'enable-admission-plugins') ?? flagValue(flags, 'admission-control');
-      hits.push({
-        ...base,
-        rule: 'k8s-apiserver-always-admit',
+    if (!plugins.includes('AlwaysAdmit')) return [];
+    const f = flagValue(flags, 'enable-admission-plugins') ?? flagValue(flags, 'admission-control');
+    return [
+      {
+        resource: c.resource,
         line: f?.line ?? anchorLine,
         exposes: 'object creation without admission control',
         exposedTo: 'every authorized client',
         vars: { plugins: plugins.filter((p) => p !== 'AlwaysAdmit').join(',') || 'NodeRestriction' },
         evidence: { plugins },
-      });
-    }
-  }
-  return hits;
+      },
+    ];
+  });
 }
 
 /** etcd reads ETCD_<FLAG> environment variables as flags; command-line flags win. */
@@ -157,40 +188,56 @@ function etcdSettings(c: ComponentContainer): Flag[] {
   return [...env, ...c.cmd.flags];
 }
 
-export function etcdHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
-  for (const c of componentContainers(objects, 'etcd')) {
+interface EtcdClientApi {
+  c: ComponentContainer;
+  flags: Flag[];
+  listen?: Flag;
+  urls: ReturnType<typeof parseListenUrl>[];
+  line: number;
+}
+
+/** Where each etcd member serves its client API (default http://localhost:2379). */
+function etcdClientApis(objects: readonly K8sObject[]): EtcdClientApi[] {
+  return componentContainers(objects, 'etcd').map((c) => {
     const flags = etcdSettings(c);
     const listen = flagValue(flags, 'listen-client-urls');
     const urls = (listen ? listValue(listen) : ['http://localhost:2379']).map((u) => parseListenUrl(u));
-    const line = listen?.line ?? c.cmd.anchorLine;
-    for (const u of urls.filter((x) => x.scheme === 'http' && isOffLoopback(x.scope))) {
-      hits.push({
+    return { c, flags, urls, line: listen?.line ?? c.cmd.anchorLine, ...(listen ? { listen } : {}) };
+  });
+}
+
+export function etcdPlaintextClientUrl(objects: readonly K8sObject[]): CheckHit[] {
+  return etcdClientApis(objects).flatMap(({ c, listen, urls, line }) =>
+    urls
+      .filter((x) => x.scheme === 'http' && isOffLoopback(x.scope))
+      .map((u) => ({
         resource: c.resource,
-        rule: 'k8s-etcd-plaintext-client-url',
         line,
         exposes: `the etcd client API over plain HTTP on ${u.host || '*'}:${u.port ?? 2379}`,
         exposedTo: describeScope(u),
         vars: { url: `http://${u.host}:${u.port ?? 2379}`, port: String(u.port ?? 2379) },
         evidence: { listenClientUrls: listen?.value ?? null },
         key: `${u.host}:${u.port ?? 2379}`,
-      });
-    }
+      })),
+  );
+}
+
+export function etcdNoClientCertAuth(objects: readonly K8sObject[]): CheckHit[] {
+  return etcdClientApis(objects).flatMap(({ c, flags, listen, urls, line }) => {
     const tlsOpen = urls.filter((x) => x.scheme === 'https' && isOffLoopback(x.scope));
     const certAuth = flagValue(flags, 'client-cert-auth');
-    if (tlsOpen.length > 0 && !(certAuth && isTrue(certAuth.value))) {
-      hits.push({
+    if (tlsOpen.length === 0 || (certAuth && isTrue(certAuth.value))) return [];
+    return [
+      {
         resource: c.resource,
-        rule: 'k8s-etcd-no-client-cert-auth',
         line: certAuth?.line ?? line,
         exposes: 'the etcd client API (the whole cluster state, Secrets included) without client certificates',
         exposedTo: tlsOpen.map((u) => describeScope(u)).join(', '),
         vars: {},
         evidence: { clientCertAuth: certAuth?.value ?? 'default (false)', listenClientUrls: listen?.value ?? null },
-      });
-    }
-  }
-  return hits;
+      },
+    ];
+  });
 }
 
 export interface KubeletSettings {
@@ -228,60 +275,76 @@ export function kubeletFlagSettings(cmd: CommandLine): KubeletSettings {
   };
 }
 
-export function kubeletSettingsHits(resource: string, s: KubeletSettings, configFile: boolean): RuleHit[] {
-  const hits: RuleHit[] = [];
-  const bind = parseHostPort(s.address);
-  const onlyLocal = !isOffLoopback(bind.scope);
-  const where = describeScope(bind);
-  const howAnon = configFile ? 'authentication:\n  anonymous:\n    enabled: false' : '--anonymous-auth=false';
-  const howAuthz = configFile ? 'authorization:\n  mode: Webhook' : '--authorization-mode=Webhook';
-  const howRo = configFile ? 'readOnlyPort: 0' : '--read-only-port=0';
-  if (s.anonymous.value) {
-    hits.push({
-      resource,
-      rule: 'k8s-kubelet-anonymous-auth',
-      line: s.anonymous.line,
-      exposes: 'the kubelet API (:10250: exec, logs, pod list) to unauthenticated requests',
-      exposedTo: where,
-      vars: { fix: howAnon },
-      evidence: { anonymousEnabled: true, explicit: s.anonymous.explicit, address: s.address },
-      ...(onlyLocal ? { severity: 'medium' as const } : {}),
-    });
-  }
-  if (s.authorizationMode.value === 'AlwaysAllow') {
-    hits.push({
-      resource,
-      rule: 'k8s-kubelet-always-allow',
-      line: s.authorizationMode.line,
-      exposes: 'every kubelet API operation (exec into any pod on the node) to any authenticated caller',
-      exposedTo: s.anonymous.value ? `${where}, anonymous callers included` : where,
-      vars: { fix: howAuthz },
-      evidence: { authorizationMode: 'AlwaysAllow', explicit: s.authorizationMode.explicit },
-      ...(onlyLocal ? { severity: 'medium' as const } : {}),
-    });
-  }
-  if (Number.isFinite(s.readOnlyPort.value) && s.readOnlyPort.value > 0) {
-    hits.push({
-      resource,
-      rule: 'k8s-kubelet-readonly-port',
-      line: s.readOnlyPort.line,
-      exposes: `the unauthenticated read-only kubelet API on port ${s.readOnlyPort.value}`,
-      exposedTo: where,
-      vars: { fix: howRo, port: String(s.readOnlyPort.value) },
-      evidence: { readOnlyPort: s.readOnlyPort.value, explicit: s.readOnlyPort.explicit, address: s.address },
-      ...(onlyLocal ? { severity: 'low' as const } : {}),
-    });
-  }
-  return hits;
+interface Kubelet {
+  resource: string;
+  settings: KubeletSettings;
+  /** Settings come from a KubeletConfiguration file (the fix is written in its syntax), not flags. */
+  configFile: boolean;
 }
 
-export function kubeletHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
+/** Every kubelet the input configures: KubeletConfiguration objects and kubelet containers' flags. */
+export function kubelets(objects: readonly K8sObject[]): Kubelet[] {
+  const out: Kubelet[] = [];
   for (const o of objects) {
     if (o.kind !== 'KubeletConfiguration') continue;
-    const resource = o.name === '(unnamed)' ? 'KubeletConfiguration' : resourceName(o);
-    hits.push(...kubeletSettingsHits(resource, kubeletConfigSettings(o), true));
+    out.push({ resource: o.name === '(unnamed)' ? 'KubeletConfiguration' : resourceName(o), settings: kubeletConfigSettings(o), configFile: true });
   }
-  for (const c of componentContainers(objects, 'kubelet')) hits.push(...kubeletSettingsHits(c.resource, kubeletFlagSettings(c.cmd), false));
-  return hits;
+  for (const c of componentContainers(objects, 'kubelet')) out.push({ resource: c.resource, settings: kubeletFlagSettings(c.cmd), configFile: false });
+  return out;
+}
+
+function kubeletScope(s: KubeletSettings): { onlyLocal: boolean; where: string } {
+  const bind = parseHostPort(s.address);
+  return { onlyLocal: !isOffLoopback(bind.scope), where: describeScope(bind) };
+}
+
+export function kubeletAnonymousAuth(objects: readonly K8sObject[]): CheckHit[] {
+  return kubelets(objects)
+    .filter((k) => k.settings.anonymous.value)
+    .map(({ resource, settings: s, configFile }) => {
+      const { onlyLocal, where } = kubeletScope(s);
+      return {
+        resource,
+        line: s.anonymous.line,
+        exposes: 'the kubelet API (:10250: exec, logs, pod list) to unauthenticated requests',
+        exposedTo: where,
+        vars: { fix: configFile ? 'authentication:\n  anonymous:\n    enabled: false' : '--anonymous-auth=false' },
+        evidence: { anonymousEnabled: true, explicit: s.anonymous.explicit, address: s.address },
+        ...(onlyLocal ? { severity: 'medium' as const } : {}),
+      };
+    });
+}
+
+export function kubeletAlwaysAllow(objects: readonly K8sObject[]): CheckHit[] {
+  return kubelets(objects)
+    .filter((k) => k.settings.authorizationMode.value === 'AlwaysAllow')
+    .map(({ resource, settings: s, configFile }) => {
+      const { onlyLocal, where } = kubeletScope(s);
+      return {
+        resource,
+        line: s.authorizationMode.line,
+        exposes: 'every kubelet API operation (exec into any pod on the node) to any authenticated caller',
+        exposedTo: s.anonymous.value ? `${where}, anonymous callers included` : where,
+        vars: { fix: configFile ? 'authorization:\n  mode: Webhook' : '--authorization-mode=Webhook' },
+        evidence: { authorizationMode: 'AlwaysAllow', explicit: s.authorizationMode.explicit },
+        ...(onlyLocal ? { severity: 'medium' as const } : {}),
+      };
+    });
+}
+
+export function kubeletReadonlyPort(objects: readonly K8sObject[]): CheckHit[] {
+  return kubelets(objects)
+    .filter((k) => Number.isFinite(k.settings.readOnlyPort.value) && k.settings.readOnlyPort.value > 0)
+    .map(({ resource, settings: s, configFile }) => {
+      const { onlyLocal, where } = kubeletScope(s);
+      return {
+        resource,
+        line: s.readOnlyPort.line,
+        exposes: `the unauthenticated read-only kubelet API on port ${s.readOnlyPort.value}`,
+        exposedTo: where,
+        vars: { fix: configFile ? 'readOnlyPort: 0' : '--read-only-port=0', port: String(s.readOnlyPort.value) },
+        evidence: { readOnlyPort: s.readOnlyPort.value, explicit: s.readOnlyPort.explicit, address: s.address },
+        ...(onlyLocal ? { severity: 'low' as const } : {}),
+      };
+    });
 }

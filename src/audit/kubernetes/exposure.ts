@@ -3,8 +3,7 @@
  * with externalIPs, Ingresses and Gateway API HTTPRoutes that route to them.
  */
 import { z } from 'zod';
-import type { RuleHit } from '../rule-catalog.js';
-import { ruleParams } from '../rule-catalog.js';
+import { paramsOf, type CheckHit, type RuleRef } from '../checks.js';
 import { isWorldCidr } from '../listen-address.js';
 import { asArray, asObject, asText, type PathSegment } from '../yaml-positions.js';
 import { adminBehindServicePort, profilesByServiceName, type AdminBackend } from './admin-workloads.js';
@@ -28,9 +27,9 @@ function strongest(b: readonly AdminBackend[]): AdminBackend | undefined {
   return b.find((x) => x.confidence === 'confirmed') ?? b[0];
 }
 
-export function serviceExposureHits(objects: readonly K8sObject[]): RuleHit[] {
-  const params = ruleParams('kubernetes', 'k8s-service-exposes-admin', ServiceParams);
-  const hits: RuleHit[] = [];
+export function serviceExposesAdmin(objects: readonly K8sObject[], rule: RuleRef): CheckHit[] {
+  const params = paramsOf(rule, ServiceParams);
+  const hits: CheckHit[] = [];
   for (const svc of objects.filter((o) => o.kind === 'Service')) {
     const spec = asObject(svc.body.spec) ?? {};
     const type = asText(spec.type) ?? 'ClusterIP';
@@ -72,7 +71,6 @@ export function serviceExposureHits(objects: readonly K8sObject[]): RuleHit[] {
       if (ways.length === 0) return;
       const svcPort = asText(port.port) ?? '?';
       hits.push({
-        rule: 'k8s-service-exposes-admin',
         line,
         resource: resourceName(svc),
         exposes: describeBackends(backends),
@@ -174,9 +172,9 @@ function hostsOf(o: K8sObject): string[] {
   return [...fromRules, ...fromHostnames];
 }
 
-export function ingressExposureHits(objects: readonly K8sObject[]): RuleHit[] {
-  const params = ruleParams('kubernetes', 'k8s-ingress-exposes-admin', IngressParams);
-  const hits: RuleHit[] = [];
+export function ingressExposesAdmin(objects: readonly K8sObject[], rule: RuleRef): CheckHit[] {
+  const params = paramsOf(rule, IngressParams);
+  const hits: CheckHit[] = [];
   for (const o of objects) {
     const isIngress = o.kind === 'Ingress';
     const isRoute = o.kind === 'HTTPRoute' && o.apiVersion.startsWith('gateway.networking.k8s.io');
@@ -201,7 +199,6 @@ export function ingressExposureHits(objects: readonly K8sObject[]): RuleHit[] {
       seen.add(id);
       const hosts = hostsOf(o);
       hits.push({
-        rule: 'k8s-ingress-exposes-admin',
         line: lineAt(o, ref.path),
         resource: resourceName(o),
         exposes: describeBackends(backends),

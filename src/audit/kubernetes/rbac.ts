@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { catalogPath } from '../../catalog/paths.js';
-import type { RuleHit } from '../rule-catalog.js';
+import type { CheckHit } from '../checks.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
 import { effectiveNamespace, lineAt, resourceName, type K8sObject } from './objects.js';
 
@@ -59,8 +59,8 @@ export function summariseRules(rules: unknown): RoleGrant {
   return { writes, wildcard };
 }
 
-export function rbacHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function rbacAnonymousWrite(objects: readonly K8sObject[]): CheckHit[] {
+  const hits: CheckHit[] = [];
   const roles = objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
   for (const b of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
     const roleRef = asObject(b.body.roleRef);
@@ -81,7 +81,6 @@ export function rbacHits(objects: readonly K8sObject[]): RuleHit[] {
       if (!grant || (grant.writes.length === 0 && !grant.wildcard)) return;
       const scope = b.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${effectiveNamespace(b)}`;
       hits.push({
-        rule: 'k8s-rbac-anonymous-write',
         line: lineAt(b, ['subjects', i, 'name']),
         resource: resourceName(b),
         exposes: `${refKind} ${refName} (${grant.wildcard ? 'wildcard' : 'write'} access ${scope}: ${grant.writes.slice(0, 5).join('; ') || '*'})`,

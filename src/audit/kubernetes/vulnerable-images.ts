@@ -4,7 +4,7 @@
  * known advisory. Which images belong to which product is data (catalog/advisories/products.yaml);
  * the ingress-nginx controller is left to gw-ingress-nginx-vulnerable.
  */
-import type { RuleHit } from '../rule-catalog.js';
+import type { CheckHit } from '../checks.js';
 import type { AdvisoryLookup } from '../gateways/advisory-lookup.js';
 import { shippedProducts, type AdvisoryProduct } from '../../intel/advisory-products.js';
 import { imageMatchesHint, parseImage } from './admin-workloads.js';
@@ -42,8 +42,8 @@ function productForImage(repository: string, products: readonly AdvisoryProduct[
 
 const WORST = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
-export function vulnerableImageHits(objects: readonly K8sObject[], lookup: AdvisoryLookup, products: readonly AdvisoryProduct[] = shippedProducts()): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function vulnerableImages(objects: readonly K8sObject[], lookup: AdvisoryLookup, products: readonly AdvisoryProduct[] = shippedProducts()): CheckHit[] {
+  const hits: CheckHit[] = [];
   for (const o of objects) {
     for (const c of containersOf(o)) {
       const { repository, tag } = parseImage(c.image);
@@ -57,7 +57,6 @@ export function vulnerableImageHits(objects: readonly K8sObject[], lookup: Advis
       const fixed = [...new Set(matches.flatMap((m) => m.fixed))];
       const severity = WORST.find((s) => matches.some((m) => m.severity === s)) ?? 'medium';
       hits.push({
-        rule: 'k8s-vulnerable-image',
         line: lineAt(o, [...c.path, 'image']),
         resource: `${resourceName(o)} (container ${c.name})`,
         exposes: `${product.id} ${version} with ${matches.map((m) => m.id).join(', ')}`,

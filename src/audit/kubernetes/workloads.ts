@@ -1,41 +1,26 @@
 /** Checks on single workloads: Kubernetes Dashboard login flags, container-runtime sockets handed to pods. */
 import { z } from 'zod';
-import type { RuleHit } from '../rule-catalog.js';
-import { ruleParams } from '../rule-catalog.js';
+import { paramsOf, type CheckHit, type RuleRef } from '../checks.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
 import { flagValue, isFalse } from './command-line.js';
 import { componentContainers } from './control-plane.js';
 import { containersOf, lineAt, podTemplate, resourceName, type K8sObject } from './objects.js';
 
-export function dashboardHits(objects: readonly K8sObject[]): RuleHit[] {
-  const hits: RuleHit[] = [];
-  for (const c of componentContainers(objects, 'kubernetes-dashboard')) {
-    const skip = flagValue(c.cmd.flags, 'enable-skip-login');
-    if (skip && !isFalse(skip.value)) {
-      hits.push({
-        rule: 'k8s-dashboard-skip-login',
-        line: skip.line,
-        resource: c.resource,
-        exposes: "the Dashboard's Skip button: the UI acts with the Dashboard's own ServiceAccount, no login",
-        exposedTo: 'anyone who can open the Dashboard',
-        vars: { flag: `--enable-skip-login=${skip.value}` },
-        evidence: { flag: 'enable-skip-login', value: skip.value, image: c.ref.image },
-      });
-    }
-    const insecure = flagValue(c.cmd.flags, 'enable-insecure-login');
-    if (insecure && !isFalse(insecure.value)) {
-      hits.push({
-        rule: 'k8s-dashboard-insecure-login',
-        line: insecure.line,
-        resource: c.resource,
-        exposes: 'Dashboard sign-in (bearer tokens) over plain HTTP',
-        exposedTo: 'anyone on the network path to the Dashboard',
-        vars: { flag: `--enable-insecure-login=${insecure.value}` },
-        evidence: { flag: 'enable-insecure-login', value: insecure.value, image: c.ref.image },
-      });
-    }
-  }
-  return hits;
+/** A Dashboard flag that is on unless explicitly false. */
+function dashboardFlag(objects: readonly K8sObject[], name: string, exposes: string, exposedTo: string): CheckHit[] {
+  return componentContainers(objects, 'kubernetes-dashboard').flatMap((c) => {
+    const f = flagValue(c.cmd.flags, name);
+    if (!f || isFalse(f.value)) return [];
+    return [{ line: f.line, resource: c.resource, exposes, exposedTo, vars: { flag: `--${name}=${f.value}` }, evidence: { flag: name, value: f.value, image: c.ref.image } }];
+  });
+}
+
+export function dashboardSkipLogin(objects: readonly K8sObject[]): CheckHit[] {
+  return dashboardFlag(objects, 'enable-skip-login', "the Dashboard's Skip button: the UI acts with the Dashboard's own ServiceAccount, no login", 'anyone who can open the Dashboard');
+}
+
+export function dashboardInsecureLogin(objects: readonly K8sObject[]): CheckHit[] {
+  return dashboardFlag(objects, 'enable-insecure-login', 'Dashboard sign-in (bearer tokens) over plain HTTP', 'anyone on the network path to the Dashboard');
 }
 
 const SocketParams = z.object({
@@ -48,10 +33,10 @@ function normalisePath(p: string): string {
   return s === '' ? '/' : s;
 }
 
-export function runtimeSocketHits(objects: readonly K8sObject[]): RuleHit[] {
-  const params = ruleParams('kubernetes', 'k8s-runtime-socket-mount', SocketParams);
+export function runtimeSocketMount(objects: readonly K8sObject[], rule: RuleRef): CheckHit[] {
+  const params = paramsOf(rule, SocketParams);
   const byPath = new Map(params.paths.map((p) => [normalisePath(p.path), p.runtime]));
-  const hits: RuleHit[] = [];
+  const hits: CheckHit[] = [];
   for (const o of objects) {
     const tpl = podTemplate(o);
     if (!tpl) continue;
@@ -65,7 +50,6 @@ export function runtimeSocketHits(objects: readonly K8sObject[]): RuleHit[] {
       const users = containersOf(o).filter((c) => asArray(c.container.volumeMounts).some((m) => asText(asObject(m)?.name) === volName));
       if (users.length === 0) return;
       hits.push({
-        rule: 'k8s-runtime-socket-mount',
         line: lineAt(o, [...tpl.specPath, 'volumes', vi, 'hostPath', 'path']),
         resource: resourceName(o),
         exposes: `the ${runtime} API on the node (host path ${hostPath}), with no authentication: root on the node`,

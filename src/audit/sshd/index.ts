@@ -5,7 +5,7 @@ import type { AuditContext, AuditResult, Auditor } from '../types.js';
 import { lookupKeyword } from './keywords.js';
 import { parseSshdConfig, type SshdConfig } from './parse.js';
 import { evaluateRules, type RuleHit } from './rules.js';
-import { sshdRules, type SshdRule } from './catalog.js';
+import { loadRules, type AuditRule } from '../rule-catalog.js';
 import { tokenizeLine } from './tokenize.js';
 
 export { parseSshdConfig, type SshdConfig, type SshdDirective, type SshdMatchBlock, type IncludeIO } from './parse.js';
@@ -15,11 +15,11 @@ export type { ConnectionContext } from './match.js';
 /** Findings for one parsed configuration (the pure core of the auditor). */
 export function sshdFindings(config: SshdConfig, ctx: Pick<AuditContext, 'config'>): Finding[] {
   const internal = new RangeSet([...ctx.config.organisation.internalRanges, ...ctx.config.organisation.allowedRanges]);
-  const rules = sshdRules();
+  const rules = loadRules('sshd');
   return evaluateRules(config, { internal }).map((hit) => toFinding(hit, config, rules.get(hit.rule)));
 }
 
-function toFinding(hit: RuleHit, config: SshdConfig, meta: SshdRule | undefined): Finding {
+function toFinding(hit: RuleHit, config: SshdConfig, meta: AuditRule | undefined): Finding {
   if (!meta) throw new Error(`sshd rule ${hit.rule} has no catalogue entry`);
   const remediation = hit.fix ? `${meta.remediation.trimEnd()}\nFor this file write:\n  ${hit.fix}` : meta.remediation.trimEnd();
   return makeFinding({

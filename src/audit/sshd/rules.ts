@@ -1,4 +1,5 @@
 import type { Severity } from '../../model/severity.js';
+import { defineChecks, runChecks } from '../checks.js';
 import { severityRank } from '../../model/severity.js';
 import { RangeSet, parseIp } from '../../intel/ranges.js';
 import { algorithmList, onlyAead, terrapinExposure, weakAlgorithms } from './algorithms.js';
@@ -7,9 +8,8 @@ import { auditContexts, setting, value, type AuditContextView, type Setting } fr
 import { describeCondition } from './match.js';
 import type { SshdConfig, SshdMatchBlock } from './parse.js';
 
-/** One rule result before catalogue metadata (title, remediation, control) is attached. */
-export interface RuleHit {
-  rule: string;
+/** One rule result before catalogue metadata (title, remediation, control) is attached; the registry adds the rule id. */
+export interface SshdHit {
   severity: Severity;
   file: string;
   line: number;
@@ -26,7 +26,14 @@ export interface RuleEnv {
   internal: RangeSet;
 }
 
-type Rule = (config: SshdConfig, views: AuditContextView[], env: RuleEnv) => RuleHit[];
+/** What every sshd check reads: the parsed file, its connection contexts (base + each Match block), the environment. */
+export interface SshdInput {
+  config: SshdConfig;
+  views: AuditContextView[];
+  env: RuleEnv;
+}
+
+type Rule = (input: SshdInput) => SshdHit[];
 
 function where(s: Setting): { file: string; line: number; source: 'config' | 'default' } {
   return { file: s.file, line: s.line, source: s.source };
@@ -36,11 +43,11 @@ function matchEvidence(block: SshdMatchBlock | undefined): Record<string, unknow
   return block ? { match: { file: block.file, line: block.line, condition: describeCondition(block.condition) } } : {};
 }
 
-/** Keep one hit per rule, location and key: the most severe. */
-function dedupe(hits: RuleHit[]): RuleHit[] {
-  const best = new Map<string, RuleHit>();
+/** Keep one hit per location and key: the most severe. */
+function dedupe(hits: SshdHit[]): SshdHit[] {
+  const best = new Map<string, SshdHit>();
   for (const h of hits) {
-    const k = `${h.rule}|${h.file}|${h.line}|${h.key}`;
+    const k = `${h.file}|${h.line}|${h.key}`;
     const prev = best.get(k);
     if (!prev || severityRank(h.severity) > severityRank(prev.severity)) best.set(k, h);
   }
@@ -76,8 +83,8 @@ export function passwordPaths(view: AuditContextView): PasswordPath[] {
   return out;
 }
 
-const passwordAuth: Rule = (_config, views) => {
-  const hits: RuleHit[] = [];
+const passwordAuth: Rule = ({ views }) => {
+  const hits: SshdHit[] = [];
   for (const view of views) {
     for (const p of passwordPaths(view)) {
       let at: Setting = p.cause;
@@ -89,7 +96,6 @@ const passwordAuth: Rule = (_config, views) => {
         else continue;
       }
       hits.push({
-        rule: 'sshd-password-auth',
         severity: 'high',
         ...where(at),
         key: p.method,
@@ -109,8 +115,8 @@ const passwordAuth: Rule = (_config, views) => {
   return dedupe(hits);
 };
 
-const rootLogin: Rule = (_config, views) => {
-  const hits: RuleHit[] = [];
+const rootLogin: Rule = ({ views }) => {
+  const hits: SshdHit[] = [];
   for (const view of views) {
     const s = setting(view.settings, 'PermitRootLogin');
     const v = value(view.settings, 'PermitRootLogin');
@@ -120,19 +126,18 @@ const rootLogin: Rule = (_config, views) => {
     if (v === 'yes') severity = 'high';
     else if (v === 'prohibit-password' || v === 'without-password') severity = 'low';
     if (!severity) continue;
-    hits.push({ rule: 'sshd-root-login', severity, ...where(s), key: v, evidence: { keyword: 'PermitRootLogin', value: v, source: s.source, ...matchEvidence(view.block) } });
+    hits.push({ severity, ...where(s), key: v, evidence: { keyword: 'PermitRootLogin', value: v, source: s.source, ...matchEvidence(view.block) } });
   }
   return dedupe(hits);
 };
 
-const emptyPasswords: Rule = (_config, views) => {
-  const hits: RuleHit[] = [];
+const emptyPasswords: Rule = ({ views }) => {
+  const hits: SshdHit[] = [];
   for (const view of views) {
     const s = setting(view.settings, 'PermitEmptyPasswords');
     if (!s || value(view.settings, 'PermitEmptyPasswords') !== 'yes') continue;
     const paths = passwordPaths(view);
     hits.push({
-      rule: 'sshd-empty-passwords',
       // Latent while no password method is reachable: it turns critical the day one is enabled.
       severity: paths.length > 0 ? 'critical' : 'medium',
       ...where(s),
@@ -150,7 +155,7 @@ export function listenHost(arg: string): string {
   return colons === 1 ? (arg.split(':')[0] as string) : arg;
 }
 
-const listenAll: Rule = (_config, views, env) => {
+const listenAll: Rule = ({ config, views, env }) => {
   const base = views[0];
   const s = base ? setting(base.settings, 'ListenAddress') : undefined;
   if (!base) return [];
@@ -158,16 +163,15 @@ const listenAll: Rule = (_config, views, env) => {
     const family = value(base.settings, 'AddressFamily') ?? 'any';
     return [
       {
-        rule: 'sshd-listen-all',
         severity: 'low',
-        file: _config.file,
+        file: config.file,
         line: 0,
         key: 'default',
         evidence: { keyword: 'ListenAddress', source: 'default', default: true, addressFamily: family, listens: family === 'inet' ? ['0.0.0.0'] : family === 'inet6' ? ['::'] : ['0.0.0.0', '::'] },
       },
     ];
   }
-  const hits: RuleHit[] = [];
+  const hits: SshdHit[] = [];
   for (const d of s.directives) {
     const raw = d.args[0] ?? '';
     const host = listenHost(raw);
@@ -176,7 +180,6 @@ const listenAll: Rule = (_config, views, env) => {
     const unspecified = ip.range() === 'unspecified';
     if (!unspecified && env.internal.contains(ip)) continue;
     hits.push({
-      rule: 'sshd-listen-all',
       severity: unspecified ? 'low' : 'medium',
       file: d.file,
       line: d.line,
@@ -187,16 +190,16 @@ const listenAll: Rule = (_config, views, env) => {
   return hits;
 };
 
-const noUserCa: Rule = (_config, views) => {
+const noUserCa: Rule = ({ views }) => {
   const base = views[0];
   if (!base) return [];
   const s = setting(base.settings, 'TrustedUserCAKeys');
   if (!s || value(base.settings, 'TrustedUserCAKeys') !== 'none') return [];
-  return [{ rule: 'sshd-no-user-ca', severity: 'info', ...where(s), key: '', evidence: { keyword: 'TrustedUserCAKeys', value: 'none', source: s.source, ...(s.source === 'default' ? { default: true } : {}) } }];
+  return [{ severity: 'info', ...where(s), key: '', evidence: { keyword: 'TrustedUserCAKeys', value: 'none', source: s.source, ...(s.source === 'default' ? { default: true } : {}) } }];
 };
 
-const weakAlgos: Rule = (_config, views) => {
-  const hits: RuleHit[] = [];
+const weakAlgos: Rule = ({ config, views }) => {
+  const hits: SshdHit[] = [];
   for (const view of views) {
     const ciphers = algorithmList('Ciphers', setting(view.settings, 'Ciphers'));
     for (const keyword of ALGORITHM_KEYWORDS) {
@@ -210,10 +213,9 @@ const weakAlgos: Rule = (_config, views) => {
       if (weak.length === 0) continue;
       const strong = list.offered.filter((a) => !weak.some((w) => w.name === a));
       hits.push({
-        rule: 'sshd-weak-algorithms',
         // Explicitly enabling a weak algorithm is a choice; the compiled-in default only offers it last, for old peers.
         severity: weak.some((w) => w.written) ? 'medium' : 'low',
-        file: s?.file ?? _config.file,
+        file: s?.file ?? config.file,
         line: s?.line ?? 0,
         key: keyword,
         evidence: { keyword, mode: list.mode, source: s?.source ?? 'default', weak: weak.map((w) => ({ name: w.name, reason: w.reason, written: w.written })), ...matchEvidence(view.block) },
@@ -224,7 +226,7 @@ const weakAlgos: Rule = (_config, views) => {
   return dedupe(hits);
 };
 
-const terrapin: Rule = (_config, views) => {
+const terrapin: Rule = ({ config, views }) => {
   const base = views[0];
   if (!base) return [];
   const cs = setting(base.settings, 'Ciphers');
@@ -235,10 +237,9 @@ const terrapin: Rule = (_config, views) => {
   const safe = ciphers.offered.filter((c) => !c.startsWith('chacha20-poly1305') && !c.endsWith('-cbc'));
   return [
     {
-      rule: 'sshd-terrapin-prone',
       severity: 'low',
       confidence: 'possible',
-      file: cs?.file ?? _config.file,
+      file: cs?.file ?? config.file,
       line: cs?.line ?? 0,
       key: '',
       evidence: { keyword: 'Ciphers', source: cs?.source ?? 'default', prone: exposed },
@@ -247,7 +248,8 @@ const terrapin: Rule = (_config, views) => {
   ];
 };
 
-export const RULES: Readonly<Record<string, Rule>> = {
+/** sshd rules (catalog/audit/sshd/<id>/). */
+export const SSHD_CHECKS = defineChecks<SshdInput, SshdHit>('sshd', {
   'sshd-password-auth': passwordAuth,
   'sshd-root-login': rootLogin,
   'sshd-empty-passwords': emptyPasswords,
@@ -255,9 +257,10 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'sshd-no-user-ca': noUserCa,
   'sshd-weak-algorithms': weakAlgos,
   'sshd-terrapin-prone': terrapin,
-};
+});
+
+export type RuleHit = SshdHit & { rule: string };
 
 export function evaluateRules(config: SshdConfig, env: RuleEnv): RuleHit[] {
-  const views = auditContexts(config);
-  return Object.values(RULES).flatMap((rule) => rule(config, views, env));
+  return runChecks(SSHD_CHECKS, { config, views: auditContexts(config), env });
 }

@@ -5,7 +5,7 @@
  */
 import type { Decoder, DecodeContext, DecodeResult, RecordDecoder } from '../types.js';
 import type { RecordRef } from '../../model/event.js';
-import { parseEnvelope, type Rfc3164Clock } from './syslog.js';
+import { parseEnvelope, type Rfc3164Clock } from '../../io/sources/syslog-envelope.js';
 import { decodeSshdMessage } from './sshd-messages.js';
 
 /** Program tags sshd logs under: ≤9.7 everything as sshd; ≥9.8 sessions as sshd-session; 10.x sshd-auth. */

@@ -9,10 +9,14 @@ export type { StateStore, StateView, Checkpoint, SeenEntry } from './types.js';
 export { MemoryStateStore } from './memory.js';
 export { SqliteStateStore } from './sqlite.js';
 
-/** Where the embedded store lives: `<stateDir>/state.db` (stateDir defaults to `.drawbridge`). */
+/** The state folder, absolute (stateDir defaults to `.drawbridge`, relative to the working folder). */
+export function stateDirOf(config: DrawbridgeConfig, cwd: string = process.cwd()): string {
+  return isAbsolute(config.stateDir) ? config.stateDir : join(cwd, config.stateDir);
+}
+
+/** Where the embedded store lives: `<stateDir>/state.db`. */
 export function stateDbPath(config: DrawbridgeConfig, cwd: string = process.cwd()): string {
-  const dir = isAbsolute(config.stateDir) ? config.stateDir : join(cwd, config.stateDir);
-  return join(dir, 'state.db');
+  return join(stateDirOf(config, cwd), 'state.db');
 }
 
 /** The durable store a config names (`store`): SQLite under the state folder by default, or Redis. */

@@ -18,6 +18,8 @@ export class MemoryStateStore implements StateStore {
   private readonly marks = new Map<string, number>();
   private readonly checkpoints = new Map<string, Checkpoint>();
   private readonly kept = new Map<string, Alert>();
+  /** Per sink, the alerts owed to it in the order they were kept. */
+  private readonly owed = new Map<string, Map<string, Alert>>();
 
   seen(ns: string, key: string, time: number, expireAfter?: number): boolean {
     const k = ns + SEP + key;
@@ -106,6 +108,23 @@ export class MemoryStateStore implements StateStore {
 
   alerts(): Alert[] {
     return [...this.kept.values()];
+  }
+
+  enqueueOutbox(alert: Alert, sinks: readonly string[]): void {
+    for (const sink of sinks) {
+      let m = this.owed.get(sink);
+      if (!m) this.owed.set(sink, (m = new Map()));
+      if (!m.has(alert.id)) m.set(alert.id, alert);
+    }
+  }
+
+  outbox(sink: string, limit: number): Alert[] {
+    return [...(this.owed.get(sink)?.values() ?? [])].slice(0, limit);
+  }
+
+  markSent(sink: string, ids: readonly string[]): void {
+    const m = this.owed.get(sink);
+    for (const id of ids) m?.delete(id);
   }
 
   transaction<T>(fn: () => T): T {

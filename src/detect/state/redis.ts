@@ -52,6 +52,9 @@ interface Overlay {
   checkpoints: Map<string, Checkpoint>;
   alertKnown: Map<string, boolean>;
   newAlerts: Alert[];
+  /** Outbox rows to add ([sink, alert]) and to remove ([sink, id]). */
+  owe: [string, Alert][];
+  sent: [string, string][];
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -97,6 +100,10 @@ export class RedisStateStore implements StateStore {
   private alertKey(id: string): string {
     return `${this.prefix}alert:{${id}}`;
   }
+  /** Ids owed to one sink, oldest first; the alerts themselves are the kept alert records. */
+  private outboxKey(sink: string): string {
+    return `${this.prefix}outbox:{${sink}}`;
+  }
   private get alertList(): string {
     return `${this.prefix}alerts`;
   }
@@ -108,7 +115,7 @@ export class RedisStateStore implements StateStore {
   // ── transactions ────────────────────────────────────────────────────────────────────────────
   transaction<T>(fn: () => T): T {
     if (this.tx) return fn();
-    this.tx = { seen: new Map(), seenDirty: new Set(), counters: new Map(), marks: new Map(), markReads: new Map(), checkpoints: new Map(), alertKnown: new Map(), newAlerts: [] };
+    this.tx = { seen: new Map(), seenDirty: new Set(), counters: new Map(), marks: new Map(), markReads: new Map(), checkpoints: new Map(), alertKnown: new Map(), newAlerts: [], owe: [], sent: [] };
     try {
       const result = fn();
       this.commit(this.tx);
@@ -134,6 +141,11 @@ export class RedisStateStore implements StateStore {
       cmds.push(['SET', this.alertKey(a.id), JSON.stringify(a), 'NX']);
       cmds.push(['RPUSH', this.alertList, a.id]);
     }
+    for (const [sink, a] of o.owe) {
+      cmds.push(['SET', this.alertKey(a.id), JSON.stringify(a), 'NX']);
+      cmds.push(['RPUSH', this.outboxKey(sink), a.id]);
+    }
+    for (const [sink, id] of o.sent) cmds.push(['LREM', this.outboxKey(sink), 0, id]);
     if (cmds.length > 0) this.redis.run({ type: 'multi', cmds });
   }
 
@@ -258,6 +270,26 @@ export class RedisStateStore implements StateStore {
     const out = strings(values).filter((v) => v !== '').map((v) => JSON.parse(v) as Alert);
     for (const a of this.tx?.newAlerts ?? []) out.push(a);
     return out;
+  }
+
+  // ── outbox ──────────────────────────────────────────────────────────────────────────────────
+  enqueueOutbox(alert: Alert, sinks: readonly string[]): void {
+    this.within((o) => {
+      for (const sink of sinks) o.owe.push([sink, alert]);
+    });
+  }
+
+  outbox(sink: string, limit: number): Alert[] {
+    const ids = strings(this.call('LRANGE', this.outboxKey(sink), 0, limit - 1));
+    const unique = [...new Set(ids)];
+    const values = strings(this.redis.run({ type: 'pipeline', cmds: unique.map((id) => ['GET', this.alertKey(id)]) }));
+    return values.filter((v) => v !== '').map((v) => JSON.parse(v) as Alert);
+  }
+
+  markSent(sink: string, ids: readonly string[]): void {
+    this.within((o) => {
+      for (const id of ids) o.sent.push([sink, id]);
+    });
   }
 
   // ── baselines ───────────────────────────────────────────────────────────────────────────────

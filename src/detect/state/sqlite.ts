@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureStateDir, STATE_FILE_MODE } from '../../io/state-files.js';
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
 import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
@@ -12,6 +13,7 @@ CREATE INDEX IF NOT EXISTS counter_events_key ON counter_events (ns, key, time);
 CREATE TABLE IF NOT EXISTS marks (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER, dev INTEGER, ino INTEGER);
 CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (sink, id));
 CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL);
 `;
 
@@ -155,7 +157,11 @@ export class SqliteStateStore implements StateStore {
   private readonly runTx: (fn: () => unknown) => unknown;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      ensureStateDir(dirname(path));
+      // Created owner-only before SQLite opens it: its -wal and -shm files take the database file's mode.
+      closeSync(openSync(path, 'a', STATE_FILE_MODE));
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL under WAL is durable against a process crash; only an OS crash can drop the last commits.
@@ -192,6 +198,9 @@ export class SqliteStateStore implements StateStore {
       ),
       alertAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO alerts (id, json) VALUES (?, ?)'),
       alertAll: db.prepare<[], { json: string }>('SELECT json FROM alerts ORDER BY seq'),
+      outboxAdd: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO outbox (sink, id, json) VALUES (?, ?, ?)'),
+      outboxGet: db.prepare<[string, number], { json: string }>('SELECT json FROM outbox WHERE sink = ? ORDER BY seq LIMIT ?'),
+      outboxDone: db.prepare<[string, string]>('DELETE FROM outbox WHERE sink = ? AND id = ?'),
       logAdd: db.prepare<[string, string]>('INSERT INTO state_log (seen, marks) VALUES (?, ?)'),
       logAll: db.prepare<[], { seen: string; marks: string }>('SELECT seen, marks FROM state_log ORDER BY seq'),
       logClear: db.prepare('DELETE FROM state_log'),
@@ -437,6 +446,19 @@ export class SqliteStateStore implements StateStore {
 
   alerts(): Alert[] {
     return this.q.alertAll.all().map((r) => JSON.parse(r.json) as Alert);
+  }
+
+  enqueueOutbox(alert: Alert, sinks: readonly string[]): void {
+    const json = JSON.stringify(alert);
+    for (const sink of sinks) this.q.outboxAdd.run(sink, alert.id, json);
+  }
+
+  outbox(sink: string, limit: number): Alert[] {
+    return this.q.outboxGet.all(sink, limit).map((r) => JSON.parse(r.json) as Alert);
+  }
+
+  markSent(sink: string, ids: readonly string[]): void {
+    for (const id of ids) this.q.outboxDone.run(sink, id);
   }
 
   // ── transactions ─────────────────────────────────────────────────────────────────────────────

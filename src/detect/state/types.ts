@@ -28,17 +28,8 @@ export interface StateView {
   marked(ns: string, key: string, time: number): boolean;
 }
 
-export interface Checkpoint {
-  /** Byte offset of the next record to read. */
-  offset: number;
-  /** Line number of that record minus one (lines read before it). */
-  line: number;
-  /** Size of the source when the checkpoint was taken: a smaller file later means it was truncated or rotated. */
-  size?: number;
-  /** Device and inode of the file the offset belongs to: another file at the same path was rotated in. */
-  dev?: number;
-  ino?: number;
-}
+export type { Checkpoint } from '../../io/sources/checkpoint.js';
+import type { Checkpoint } from '../../io/sources/checkpoint.js';
 
 /** One baseline entry: a key of a `seen` set with its first and last sighting. */
 export interface BaselineEntry extends SeenEntry {
@@ -56,7 +47,20 @@ export interface BaselineAccess {
   forget(ns: string, key: string): boolean;
 }
 
-export interface StateStore extends StateView, BaselineAccess {
+/**
+ * Alerts owed to durable sinks. A row per (alert, sink) is written in the transaction that keeps the
+ * alert and removed once the sink wrote it durably, so no crash point loses a delivery.
+ */
+export interface Outbox {
+  /** Owe `alert` to each named sink (inside the transaction that records it). */
+  enqueueOutbox(alert: Alert, sinks: readonly string[]): void;
+  /** Alerts still owed to `sink`, oldest first, at most `limit`. */
+  outbox(sink: string, limit: number): Alert[];
+  /** The sink has durably written these alerts: they are owed no more. */
+  markSent(sink: string, ids: readonly string[]): void;
+}
+
+export interface StateStore extends StateView, BaselineAccess, Outbox {
   readonly kind: 'memory' | 'sqlite' | 'redis';
   checkpoint(source: string): Checkpoint | undefined;
   setCheckpoint(source: string, cp: Checkpoint): void;

@@ -40,6 +40,10 @@ export class RecordSink implements Sink {
     await this.out.write(JSON.stringify(recordFor(this.format, alert, this.opts)) + '\n');
   }
 
+  async sync(): Promise<void> {
+    await this.out.sync?.();
+  }
+
   async close(): Promise<void> {
     await this.out.close();
   }

@@ -29,6 +29,10 @@ export class TerminalSink implements Sink {
     return `${this.total} total: ${parts.join(', ')}`;
   }
 
+  async sync(): Promise<void> {
+    await this.out.sync?.();
+  }
+
   async close(): Promise<void> {
     await this.out.write(this.total === 0 ? 'No alerts.\n' : this.summary() + '\n');
     await this.out.close();

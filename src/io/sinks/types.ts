@@ -9,6 +9,17 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/**
+ * A sink fed through the state store's outbox (see the detect pipeline's deliver stage): named stably
+ * across runs, so what one run still owed it is delivered by the next.
+ */
+export interface DurableSink extends Sink {
+  /** Stable across runs: the kind and absolute path of a file, or the endpoint. */
+  readonly name: string;
+  /** Make everything written so far durable (a file is fsync'd). */
+  sync?(): Promise<void>;
+}
+
 /** Fan one alert stream out to several sinks; a failing sink does not keep the others from their alerts. */
 export class MultiSink implements Sink {
   constructor(private readonly sinks: readonly Sink[]) {}

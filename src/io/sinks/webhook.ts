@@ -3,7 +3,8 @@
  * Every alert is spooled on disk before it is sent and acknowledged in the spool once the endpoint
  * accepted it, so an unreachable endpoint loses nothing: the next run replays the spool first.
  * Deliveries retry with exponential backoff and jitter; when one exhausts its attempts the endpoint is
- * taken as down for a cool-down, during which alerts are only spooled. Each request carries the
+ * taken as down for a cool-down, during which alerts are only spooled; when it ends the spool is tried
+ * again on its own (no new alert needed), the cool-down doubling while the endpoint stays down. Each request carries the
  * alert id (Idempotency-Key) so a receiver can drop the rare duplicate of a crash between its
  * acceptance and our ack.
  */
@@ -15,7 +16,7 @@ import { locationKey } from '../../model/finding.js';
 import { SUB_TECHNIQUES, TECHNIQUE } from '../../model/technique.js';
 import { backoffDelay, DEFAULT_RETRY, retryAfterMs, sleep, type RetryPolicy } from './backoff.js';
 import { Spool, type SpoolEntry, type SpoolReject } from './spool.js';
-import type { Sink } from './types.js';
+import type { DurableSink } from './types.js';
 
 export type WebhookKind = 'json' | 'slack';
 
@@ -36,8 +37,10 @@ export interface WebhookOptions {
   retry?: Partial<RetryPolicy>;
   /** Per request. Default 10 s. */
   timeoutMs?: number;
-  /** After a delivery exhausted its attempts, only spool for this long. Default 60 s. */
+  /** After a delivery exhausted its attempts, only spool for this long, then retry; doubles per failed retry. Default 60 s. */
   downCooldownMs?: number;
+  /** Longest cool-down. Default 15 minutes. */
+  maxCooldownMs?: number;
   headers?: Record<string, string>;
   onEvent?: (e: WebhookEvent) => void;
   /** Injection points for tests. */
@@ -56,10 +59,14 @@ export interface WebhookStats {
   replayed: number;
 }
 
-/** One spool per endpoint, named by a hash so the URL (a secret for Slack) never appears in a file name. */
+/** An endpoint named by a hash, so the URL (a secret for Slack) never appears in a file name or the state. */
+function endpointHash(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 16);
+}
+
+/** One spool per endpoint. */
 export function spoolPathFor(stateDir: string, url: string): string {
-  const h = createHash('sha256').update(url).digest('hex').slice(0, 16);
-  return join(stateDir, `webhook-spool-${h}.jsonl`);
+  return join(stateDir, `webhook-spool-${endpointHash(url)}.jsonl`);
 }
 
 /** Slack mrkdwn: &, < and > are control characters and must be escaped (attacker text reaches alerts). */
@@ -96,7 +103,9 @@ export function slackPayload(a: Alert): { text: string; blocks: Record<string, u
 
 type Outcome = { ok: true; attempts: number } | { ok: false; permanent: boolean; reason: string };
 
-export class WebhookSink implements Sink {
+export class WebhookSink implements DurableSink {
+  /** The endpoint as the outbox knows it. */
+  readonly name: string;
   readonly stats: WebhookStats = { delivered: 0, retries: 0, rejected: 0, spooled: 0, replayed: 0 };
   private readonly spool: Spool;
   private readonly retry: RetryPolicy;
@@ -106,12 +115,16 @@ export class WebhookSink implements Sink {
   private readonly stop = new AbortController();
   private running?: Promise<void>;
   private downUntil = -Infinity;
+  /** Cool-downs in a row (reset by a delivery). */
+  private downs = 0;
+  private retryTimer?: NodeJS.Timeout;
   /** Spool writes and acks in order, one at a time. */
   private spoolChain: Promise<void> = Promise.resolve();
 
   private constructor(private readonly opts: WebhookOptions) {
     const u = new URL(opts.url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`webhook: only http(s) URLs are supported, not ${u.protocol}`);
+    this.name = `webhook:${endpointHash(opts.url)}`;
     this.spool = new Spool(opts.spoolPath);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
   }
@@ -154,6 +167,7 @@ export class WebhookSink implements Sink {
   /** Stop: a retry wait in progress is cut short, the request in flight finishes; the rest stays spooled. */
   async close(): Promise<void> {
     this.stop.abort();
+    clearTimeout(this.retryTimer);
     await this.flush();
     await this.spoolChain;
   }
@@ -187,6 +201,7 @@ export class WebhookSink implements Sink {
       if (r.ok) {
         this.owed.delete(entry.id);
         this.delivered.add(entry.id);
+        this.downs = 0;
         this.stats.delivered++;
         this.opts.onEvent?.({ kind: 'delivered', id: entry.id, attempts: r.attempts });
         const owed = [...this.owed.values()];
@@ -200,11 +215,23 @@ export class WebhookSink implements Sink {
         await this.serial(() => this.spool.ack(entry.id, owed));
       } else {
         if (this.stop.signal.aborted) return;
-        this.downUntil = this.now() + (this.opts.downCooldownMs ?? 60_000);
+        this.coolDown();
         this.opts.onEvent?.({ kind: 'down', id: entry.id, reason: r.reason });
         return;
       }
     }
+  }
+
+  /** Only spool for a while, then try the spool again on a timer of its own (it must not wait for a new alert). */
+  private coolDown(): void {
+    const base = this.opts.downCooldownMs ?? 60_000;
+    const delay = Math.min(this.opts.maxCooldownMs ?? 900_000, base * 2 ** Math.min(this.downs, 20));
+    this.downs++;
+    this.downUntil = this.now() + delay;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.kick(), delay);
+    // A pending retry alone must not keep a finished process alive.
+    this.retryTimer.unref();
   }
 
   private body(a: Alert): string {

@@ -8,8 +8,8 @@
 import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { DEFAULT_CHUNK, LineSplitter, MAX_LINE_BYTES, type Line } from '../../detect/lines.js';
-import type { Checkpoint } from '../../detect/state/types.js';
+import type { Checkpoint } from './checkpoint.js';
+import { DEFAULT_CHUNK, LineSplitter, MAX_LINE_BYTES, type Line } from './lines.js';
 
 /** Which file a checkpoint's offset belongs to: a rotated-in file at the same path has another inode. */
 export interface FileIdentity {

@@ -5,9 +5,9 @@
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { LineSplitter } from '../../detect/lines.js';
-import type { SourceRead, SourceReader } from '../../detect/sources.js';
-import type { Checkpoint } from '../../detect/state/types.js';
+import { LineSplitter } from './lines.js';
+import type { SourceRead, SourceReader } from './readers.js';
+import type { Checkpoint } from './checkpoint.js';
 
 /** A gzip file that ends early or is damaged: the input is at fault, not the program. */
 export class CorruptInputError extends Error {

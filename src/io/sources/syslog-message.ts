@@ -2,11 +2,11 @@
  * One syslog message as received on the network (RFC 5424, or RFC 3164 as relays see it), parsed into
  * its parts, and re-emitted as the one-line file envelope the log decoders read
  * (`<RFC 3339 time> host app[pid]: msg`, rsyslog's high-precision file format).
- * Header grammar comes from the shared envelope parser of the sshd decoder; this module adds what only
+ * Header grammar (PRI included) comes from the one envelope parser, syslog-envelope.ts; this module adds what only
  * the wire has: PRI → facility/severity, the receiver's clock for missing or year-less timestamps, and
  * the RFC 5424 field-length limits.
  */
-import { parseEnvelope, type Rfc3164Clock, type SyslogRecord } from '../../detect/decoders/syslog.js';
+import { parseEnvelope, readPri, type Rfc3164Clock, type SyslogRecord } from './syslog-envelope.js';
 
 export const FACILITIES = [
   'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
@@ -49,18 +49,6 @@ const MAX_APP = 48;
 const MAX_PROCID = 128;
 /** A year-less RFC 3164 time this far ahead of the receiver is from last year (a December message read in January). */
 const FUTURE_SLACK_MS = 2 * 24 * 3600 * 1000;
-
-/** `<PRI>` → [value, index after it]; undefined without one; a string names what is wrong. */
-function readPri(s: string): [number, number] | undefined | string {
-  if (s.charCodeAt(0) !== 60 /* < */) return undefined;
-  const close = s.indexOf('>');
-  if (close < 0 || close > 4) return 'PRI: no closing ">" within 3 digits';
-  const digits = s.slice(1, close);
-  if (!/^\d{1,3}$/.test(digits)) return `PRI: "${digits.slice(0, 8)}" is not 1–3 digits`;
-  const v = Number(digits);
-  if (v > 191) return `PRI: ${v} is over 191`;
-  return [v, close + 1];
-}
 
 function stripTrailer(s: string): string {
   let e = s.length;

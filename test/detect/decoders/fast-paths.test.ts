@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileLayout, decodeRecord, DEFAULT_V2_FIELDS, isHeaderLine, layoutFor, readRecordInPlace } from '../../../src/detect/decoders/aws-vpc-flow.js';
-import { parseRfc3339 } from '../../../src/detect/decoders/syslog.js';
+import { parseRfc3339 } from '../../../src/io/sources/syslog-envelope.js';
 import type { RecordRef } from '../../../src/model/event.js';
 
 const ref: RecordRef = { source: 'fast.log', offset: 0, line: 1 };

@@ -207,6 +207,45 @@ describe.each(KINDS)('%s store conformance', (name, kind, available) => {
     expect(b.count('c', 'k', 3, 100)).toBe(2);
     b.close();
   });
+
+  run('outbox: an alert is owed to each sink, oldest first, until that sink marks it sent', () =>
+    use((s) => {
+      const [a1, a2, a3] = [alert(11), alert(12), alert(13)];
+      s.transaction(() => {
+        for (const a of [a1, a2, a3]) if (s.recordAlert(a)) s.enqueueOutbox(a, ['jsonl:/a', 'webhook:x']);
+      });
+      expect(s.outbox('jsonl:/a', 10).map((a) => a.id)).toEqual([a1.id, a2.id, a3.id]);
+      expect(s.outbox('jsonl:/a', 2)).toEqual([a1, a2]);
+      s.transaction(() => s.markSent('jsonl:/a', [a1.id, a2.id]));
+      expect(s.outbox('jsonl:/a', 10).map((a) => a.id)).toEqual([a3.id]);
+      // Marked per sink: the other still owes all three.
+      expect(s.outbox('webhook:x', 10).map((a) => a.id)).toEqual([a1.id, a2.id, a3.id]);
+      expect(s.outbox('never-named', 10)).toEqual([]);
+    }));
+
+  (durable && available ? it : it.skip)('outbox: rows commit with the alerts, survive reopening, and a failed transaction owes nothing', () => {
+    const { store: a, reopen } = kind.make();
+    const [kept, lost] = [alert(21), alert(22)];
+    a.transaction(() => {
+      a.recordAlert(kept);
+      a.enqueueOutbox(kept, ['jsonl:/a']);
+    });
+    expect(() =>
+      a.transaction(() => {
+        a.recordAlert(lost);
+        a.enqueueOutbox(lost, ['jsonl:/a']);
+        throw new Error('crash');
+      }),
+    ).toThrow('crash');
+    a.close();
+    const b = reopen();
+    expect(b.outbox('jsonl:/a', 10)).toEqual([kept]);
+    b.transaction(() => b.markSent('jsonl:/a', [kept.id]));
+    b.close();
+    const c = reopen();
+    expect(c.outbox('jsonl:/a', 10)).toEqual([]);
+    c.close();
+  });
 });
 
 describe.skipIf(!HAVE_REDIS)('RedisStateStore on a real redis-server', () => {

@@ -7,7 +7,7 @@ import { makeAlert, type Alert } from '../../../src/model/finding.js';
 import { backoffDelay, retryAfterMs } from '../../../src/io/sinks/backoff.js';
 import { openWebhookSink, spoolPathFor, slackPayload, WebhookSink } from '../../../src/io/sinks/index.js';
 import type { WebhookEvent } from '../../../src/io/sinks/webhook.js';
-import { tempDir } from '../sources/helpers.js';
+import { eventually, tempDir } from '../sources/helpers.js';
 
 const FAST = { attempts: 4, baseMs: 2, maxMs: 10 };
 
@@ -145,6 +145,25 @@ describe('webhook sink', () => {
     await third.close();
     expect(third.stats.replayed).toBe(0);
     expect(ep.received).toHaveLength(3);
+  });
+
+  it('retries the spool on its own schedule once the endpoint is back, with no new alert to wake it', async () => {
+    const probe = await endpoint();
+    const port = Number(new URL(probe.url).port);
+    await probe.ep.stop();
+    const events: WebhookEvent[] = [];
+    const sink = await openWebhookSink(probe.url, 'json', { stateDir: dir, retry: FAST, downCooldownMs: 50, onEvent: (e) => events.push(e) });
+    const a = alert(1);
+    await sink.write(a);
+    await eventually(() => events.some((e) => e.kind === 'down'), 'the endpoint taken as down');
+    // Still down at the first scheduled retry: the cool-down doubles and the retry comes again.
+    await eventually(() => events.filter((e) => e.kind === 'down').length >= 2, 'a second scheduled retry');
+    const { ep } = await endpoint(0, 503, port);
+    await eventually(() => ep.received.length === 1, 'the spooled alert delivered by a scheduled retry');
+    await sink.close();
+    expect(ep.received.map((r) => r.id)).toEqual([a.id]);
+    expect(sink.pending).toBe(0);
+    expect(existsSync(spoolPathFor(dir, probe.url))).toBe(false);
   });
 
   it('does not retry an alert the endpoint refuses for good, and keeps it with the reason', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sshdDecoder } from '../../../src/detect/decoders/sshd.js';
-import { parseEnvelope } from '../../../src/detect/decoders/syslog.js';
+import { parseEnvelope } from '../../../src/io/sources/syslog-envelope.js';
 import { parseSyslogMessage, toEnvelopeLine, type ParseContext, type SyslogMessage } from '../../../src/io/sources/syslog-message.js';
 
 const RECEIVED = Date.UTC(2026, 2, 4, 9, 20, 0);

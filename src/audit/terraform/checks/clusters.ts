@@ -6,14 +6,11 @@
  */
 import { bump } from '../../../model/severity.js';
 import { classifySource, type ExposurePolicy, type SourceVerdict } from '../../exposure.js';
-import type { RuleHit } from '../../rule-catalog.js';
+import type { CheckHit } from '../../checks.js';
 import { exposureTable, serviceSeverity } from '../../cloud/exposure-table.js';
 import { isUnknown } from '../expr.js';
 import { asBool, asList, asText, blocks, type Path, type TfResource } from '../resources.js';
 
-export const TF_EKS_RULE = 'tf-eks-public-endpoint';
-export const TF_GKE_RULE = 'tf-gke-public-endpoint';
-export const TF_AKS_RULE = 'tf-aks-public-endpoint';
 
 const WORLD = '0.0.0.0/0';
 
@@ -22,7 +19,7 @@ interface Source {
   path: Path;
 }
 
-function hit(rule: string, r: TfResource, sources: Source[], policy: ExposurePolicy, why: string, fallback: Path, vars: Record<string, string>): RuleHit[] {
+function hit(r: TfResource, sources: Source[], policy: ExposurePolicy, why: string, fallback: Path, vars: Record<string, string>): CheckHit[] {
   const external: (SourceVerdict & { path: Path })[] = [];
   for (const s of sources) {
     const v = classifySource(s.cidr, policy);
@@ -36,7 +33,6 @@ function hit(rule: string, r: TfResource, sources: Source[], policy: ExposurePol
   const list = external.map((s) => s.source).join(', ');
   return [
     {
-      rule,
       line: r.lineOf(first.path.length > 0 ? first.path : fallback),
       resource: r.address,
       exposes: 'Kubernetes API server (public endpoint)',
@@ -60,7 +56,7 @@ function cidrList(v: unknown, basePath: Path): Source[] | undefined {
   });
 }
 
-function eks(r: TfResource, policy: ExposurePolicy): RuleHit[] {
+function eks(r: TfResource, policy: ExposurePolicy): CheckHit[] {
   const vpc = blocks(r.values.vpc_config)[0] ?? {};
   const pub = asBool(vpc.endpoint_public_access);
   if (pub === false || isUnknown(pub)) return [];
@@ -70,16 +66,16 @@ function eks(r: TfResource, policy: ExposurePolicy): RuleHit[] {
   const sources = listed && listed.length > 0 ? listed.map((s) => ({ ...s, path: ['vpc_config', 0, 'public_access_cidrs'] as Path })) : [{ cidr: WORLD, path: [] }];
   const why = pub === true ? 'endpoint_public_access = true' : 'endpoint_public_access is not set (default true)';
   const fallback: Path = vpc.endpoint_public_access !== undefined ? ['vpc_config', 0, 'endpoint_public_access'] : r.values.vpc_config !== undefined ? ['vpc_config', 0] : [];
-  return hit(TF_EKS_RULE, r, sources, policy, listed && listed.length > 0 ? `${why}, public_access_cidrs lists external ranges` : `${why} and public_access_cidrs is not set (default 0.0.0.0/0)`, fallback, {});
+  return hit(r, sources, policy, listed && listed.length > 0 ? `${why}, public_access_cidrs lists external ranges` : `${why} and public_access_cidrs is not set (default 0.0.0.0/0)`, fallback, {});
 }
 
-function gke(r: TfResource, policy: ExposurePolicy): RuleHit[] {
+function gke(r: TfResource, policy: ExposurePolicy): CheckHit[] {
   const priv = blocks(r.values.private_cluster_config)[0];
   const privateEndpoint = priv ? asBool(priv.enable_private_endpoint) : undefined;
   if (privateEndpoint === true || isUnknown(privateEndpoint)) return [];
   const man = blocks(r.values.master_authorized_networks_config)[0];
   if (!man) {
-    return hit(TF_GKE_RULE, r, [{ cidr: WORLD, path: [] }], policy, 'no master_authorized_networks_config and no private endpoint: the API endpoint accepts any source', [], {});
+    return hit(r, [{ cidr: WORLD, path: [] }], policy, 'no master_authorized_networks_config and no private endpoint: the API endpoint accepts any source', [], {});
   }
   const sources: Source[] = [];
   for (const [i, b] of blocks(man.cidr_blocks).entries()) {
@@ -88,15 +84,15 @@ function gke(r: TfResource, policy: ExposurePolicy): RuleHit[] {
     if (c) sources.push({ cidr: c, path: ['master_authorized_networks_config', 0, 'cidr_blocks', i, 'cidr_block'] });
   }
   const googleRanges = asBool(man.gcp_public_cidrs_access_enabled);
-  const out = hit(TF_GKE_RULE, r, sources, policy, 'master_authorized_networks_config lets external ranges reach the API endpoint', ['master_authorized_networks_config', 0], {});
+  const out = hit(r, sources, policy, 'master_authorized_networks_config lets external ranges reach the API endpoint', ['master_authorized_networks_config', 0], {});
   if (out.length === 0 && googleRanges === true) {
     // Google Cloud's public ranges are shared with every other customer.
-    return hit(TF_GKE_RULE, r, [{ cidr: 'Google Cloud public IP ranges', path: ['master_authorized_networks_config', 0, 'gcp_public_cidrs_access_enabled'] }], { ...policy, tags: { ...policy.tags, public: [...policy.tags.public, 'google cloud public ip ranges'] } }, 'gcp_public_cidrs_access_enabled = true lets any Google Cloud address reach the API endpoint', ['master_authorized_networks_config', 0], {});
+    return hit(r, [{ cidr: 'Google Cloud public IP ranges', path: ['master_authorized_networks_config', 0, 'gcp_public_cidrs_access_enabled'] }], { ...policy, tags: { ...policy.tags, public: [...policy.tags.public, 'google cloud public ip ranges'] } }, 'gcp_public_cidrs_access_enabled = true lets any Google Cloud address reach the API endpoint', ['master_authorized_networks_config', 0], {});
   }
   return out;
 }
 
-function aks(r: TfResource, policy: ExposurePolicy): RuleHit[] {
+function aks(r: TfResource, policy: ExposurePolicy): CheckHit[] {
   const priv = asBool(r.values.private_cluster_enabled);
   if (priv === true || isUnknown(priv)) return [];
   const profile = blocks(r.values.api_server_access_profile)[0];
@@ -109,17 +105,18 @@ function aks(r: TfResource, policy: ExposurePolicy): RuleHit[] {
   const listed = cidrList(chosen.v, chosen.path);
   if (listed && listed.length > 0) {
     const sources = listed.map((s) => ({ ...s, path: chosen.path }));
-    return hit(TF_AKS_RULE, r, sources, policy, 'authorized IP ranges include external ranges', chosen.path, {});
+    return hit(r, sources, policy, 'authorized IP ranges include external ranges', chosen.path, {});
   }
-  return hit(TF_AKS_RULE, r, [{ cidr: WORLD, path: [] }], policy, 'not a private cluster and no authorized IP ranges: the API server accepts any source', [], {});
+  return hit(r, [{ cidr: WORLD, path: [] }], policy, 'not a private cluster and no authorized IP ranges: the API server accepts any source', [], {});
 }
 
-export function clusterHits(resources: readonly TfResource[], policy: ExposurePolicy): RuleHit[] {
-  const out: RuleHit[] = [];
-  for (const r of resources) {
-    if (r.type === 'aws_eks_cluster') out.push(...eks(r, policy));
-    else if (r.type === 'google_container_cluster') out.push(...gke(r, policy));
-    else if (r.type === 'azurerm_kubernetes_cluster') out.push(...aks(r, policy));
-  }
-  return out;
+type ClusterCheck = (resources: readonly TfResource[], policy: ExposurePolicy) => CheckHit[];
+
+/** Each managed-cluster rule reads the resources of its provider's cluster type. */
+function ofType(type: string, judge: (r: TfResource, policy: ExposurePolicy) => CheckHit[]): ClusterCheck {
+  return (resources, policy) => resources.filter((r) => r.type === type).flatMap((r) => judge(r, policy));
 }
+
+export const eksPublicEndpoint = ofType('aws_eks_cluster', eks);
+export const gkePublicEndpoint = ofType('google_container_cluster', gke);
+export const aksPublicEndpoint = ofType('azurerm_kubernetes_cluster', aks);
