@@ -7,12 +7,14 @@ import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
 import { registerCompletion } from './completion.js';
+import { registerDecode } from './decode.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
   registerAudit(program);
   registerProbe(program);
   registerDetect(program);
+  registerDecode(program);
   registerBaseline(program);
   registerInit(program);
   registerDemo(program);
