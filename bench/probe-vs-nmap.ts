@@ -18,11 +18,12 @@ import { startEstate, type Claim, type Endpoint } from './lib/services.js';
 
 const NSE_SCRIPTS = ['ssh-auth-methods', 'ssh2-enum-algos', 'http-title', 'ssl-cert', 'docker-version'];
 
-/** Algorithms the bench counts as weak when nmap lists them (SHA-1 key exchange, CBC, MD5, RC4, DSA). */
+/** Algorithms the bench counts as weak when nmap lists them (SHA-1 key exchange and MACs, CBC, MD5, 64-bit MAC tags, RC4, DSA). */
 const WEAK_SSH = new Set([
   'diffie-hellman-group1-sha1', 'diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1',
   '3des-cbc', 'aes128-cbc', 'aes192-cbc', 'aes256-cbc', 'blowfish-cbc', 'cast128-cbc', 'arcfour', 'arcfour128', 'arcfour256',
   'hmac-md5', 'hmac-md5-96', 'hmac-md5-etm@openssh.com', 'hmac-md5-96-etm@openssh.com', 'ssh-dss',
+  'hmac-sha1', 'hmac-sha1-etm@openssh.com', 'umac-64@openssh.com', 'umac-64-etm@openssh.com',
 ]);
 
 const CLAIMS: { claim: Claim; words: string; drawbridge: string; nmap: (p: NmapPort) => boolean; nmapReading: string }[] = [
@@ -38,7 +39,7 @@ const CLAIMS: { claim: Claim; words: string; drawbridge: string; nmap: (p: NmapP
     words: 'SSH server offers weak algorithms',
     drawbridge: 'probe.ssh.weak-algorithms',
     nmap: (p) => (p.scripts['ssh2-enum-algos'] ?? '').split('\n').some((l) => WEAK_SSH.has(l.trim())),
-    nmapReading: 'ssh2-enum-algos lists a SHA-1 kex, CBC cipher, MD5 MAC, RC4 or DSA',
+    nmapReading: 'ssh2-enum-algos lists a SHA-1 kex or MAC, CBC cipher, MD5 or 64-bit-tag MAC, RC4 or DSA',
   },
   {
     claim: 'prometheus-open',

@@ -76,7 +76,7 @@ export async function startEstate(opts: { docker: boolean }): Promise<Estate> {
           const [pw, hard, weak] = await Promise.all([startSshd(['PasswordAuthentication yes', 'KbdInteractiveAuthentication no']), startSshd(HARDENED_SSHD), startSshd(WEAK_SSHD)]);
           sshds.push(pw, hard, weak);
           endpoints.push(
-            { name: 'sshd-password', port: pw.port, what: 'OpenSSH, PasswordAuthentication yes', truths: ['ssh-password-auth'], product: 'openssh' },
+            { name: 'sshd-password', port: pw.port, what: 'OpenSSH, PasswordAuthentication yes, default MACs (SHA-1, umac-64)', truths: ['ssh-password-auth', 'ssh-weak-algorithms'], product: 'openssh' },
             { name: 'sshd-hardened', port: hard.port, what: 'OpenSSH, publickey only, modern algorithms only', truths: [], product: 'openssh' },
             { name: 'sshd-legacy', port: weak.port, what: 'OpenSSH, publickey only, + group14-sha1, aes128-cbc, hmac-md5', truths: ['ssh-weak-algorithms'], product: 'openssh' },
           );

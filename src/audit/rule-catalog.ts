@@ -3,31 +3,16 @@
  * positive and negative cases in cases/<name>/. Code supplies only the check (see checks.ts); everything
  * a reader sees (title, severity, ids, the fix) comes from the entry.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { AUDIT_RULE_KIND, readRuleFiles, type AuditRule } from '../catalog/audit-rule.js';
 import { catalogPath } from '../catalog/paths.js';
 import { makeFinding, type Finding } from '../model/finding.js';
-import { SEVERITIES, type Severity } from '../model/severity.js';
-import { SUB_TECHNIQUES, type SubTechnique } from '../model/technique.js';
+import type { Severity } from '../model/severity.js';
+import type { SubTechnique } from '../model/technique.js';
 
-const RuleSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    title: z.string().min(1),
-    severity: z.enum(SEVERITIES),
-    subTechnique: z.enum(Object.keys(SUB_TECHNIQUES) as [SubTechnique, ...SubTechnique[]]),
-    control: z.enum(['M1037', 'M1026', 'M1050']),
-    explanation: z.string().min(1),
-    /** Text with {{placeholders}} filled from the hit's vars. */
-    remediation: z.string().min(1),
-    references: z.array(z.string()).optional(),
-    /** Rule-specific knowledge (lists of annotations, paths, keys); validated by the rule itself. */
-    params: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-export type AuditRule = z.infer<typeof RuleSchema>;
+export type { AuditRule };
 
 const RULE_FILE = 'rule.yaml';
 const cache = new Map<string, Map<string, AuditRule>>();
@@ -36,14 +21,7 @@ const cache = new Map<string, Map<string, AuditRule>>();
 export function loadRules(kind: string): Map<string, AuditRule> {
   const hit = cache.get(kind);
   if (hit) return hit;
-  const dir = catalogPath('audit', kind);
-  const rules = new Map<string, AuditRule>();
-  for (const name of ruleFolders(kind)) {
-    const parsed = RuleSchema.safeParse(parse(readFileSync(join(dir, name, RULE_FILE), 'utf8')));
-    if (!parsed.success) throw new Error(`catalog/audit/${kind}/${name}/${RULE_FILE}: ${parsed.error.message}`);
-    if (parsed.data.id !== name) throw new Error(`catalog/audit/${kind}/${name}/${RULE_FILE}: id ${parsed.data.id} does not match the folder name`);
-    rules.set(parsed.data.id, parsed.data);
-  }
+  const rules = readRuleFiles(AUDIT_RULE_KIND, kind, ruleFolders(kind), RULE_FILE);
   cache.set(kind, rules);
   return rules;
 }

@@ -5,6 +5,7 @@
  */
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { InputProblem } from './types.js';
+import { isObject } from '../util/values.js';
 
 export type PathSegment = string | number;
 export type YamlPath = readonly PathSegment[];
@@ -183,27 +184,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0] ?? err.name : String(err);
 }
 
-/** Narrowing helpers for plain values read out of documents. */
-export type PlainObject = Record<string, unknown>;
-
-export function isObject(v: unknown): v is PlainObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function asObject(v: unknown): PlainObject | undefined {
-  return isObject(v) ? v : undefined;
-}
-
-export function asArray(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-/** A scalar as text (numbers and booleans too); undefined for maps, lists and null. */
-export function asText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return undefined;
-}
+export { asArray, asObject, asText, isObject, type PlainObject } from '../util/values.js';
 
 /** Value at a path of plain objects/arrays. */
 export function getPath(root: unknown, path: YamlPath): unknown {

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from './paths.js';
+import { duplicateIds, readCatalogue, type CatalogueKind } from './loader.js';
 
 const ServiceSchema = z
   .object({
@@ -15,23 +13,16 @@ const ServiceSchema = z
   .strict();
 export type ManagementService = z.infer<typeof ServiceSchema>;
 
-const CatalogSchema = z.object({ services: z.array(ServiceSchema) }).strict();
-
-let cached: ManagementService[] | undefined;
+export const SERVICES_KIND: CatalogueKind<{ services: ManagementService[] }> = {
+  id: 'services',
+  description: 'Management services: id, ports, protocol and images (catalog/services.yaml)',
+  schema: z.object({ services: z.array(ServiceSchema) }).strict(),
+  check: (c) => duplicateIds(c.services, (s) => s.id, 'service', ['services']),
+};
 
 /** The port/service catalogue (catalog/services.yaml), validated once. */
 export function managementServices(): ManagementService[] {
-  if (!cached) {
-    const raw: unknown = parse(readFileSync(catalogPath('services.yaml'), 'utf8'));
-    const services = CatalogSchema.parse(raw).services;
-    const ids = new Set<string>();
-    for (const s of services) {
-      if (ids.has(s.id)) throw new Error(`catalog/services.yaml: duplicate service id ${s.id}`);
-      ids.add(s.id);
-    }
-    cached = services;
-  }
-  return cached;
+  return readCatalogue(SERVICES_KIND, 'services.yaml').services;
 }
 
 /** Port → services that may listen there (a port can host several products, e.g. 9090). */

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import type { YamlPath } from '../audit/yaml-positions.js';
+import { CatalogueError, duplicateIds, parseCatalogue, readCatalogueDir, type CatalogueKind, type CatalogueProblem } from './loader.js';
 import { catalogPath } from './paths.js';
 import { serviceById } from './services.js';
 
@@ -210,61 +210,53 @@ export function* leafMatchers(nodes: readonly MatchNode[]): Generator<Matcher> {
 }
 
 /** Cross-field checks zod cannot express: request ids referenced exist, stages are sound, service exists. */
-export function signatureProblems(sig: Signature): string[] {
-  const problems: string[] = [];
+export function signatureProblems(sig: Signature): CatalogueProblem[] {
+  const problems: CatalogueProblem[] = [];
   const ids = new Map(sig.requests.map((r) => [r.id, r]));
-  if (ids.size !== sig.requests.length) problems.push('duplicate request id');
-  const refs = (where: string, nodes: readonly MatchNode[], allowConfirm: boolean): void => {
+  if (ids.size !== sig.requests.length) problems.push({ path: ['requests'], message: 'duplicate request id' });
+  const refs = (path: YamlPath, nodes: readonly MatchNode[], allowConfirm: boolean): void => {
     for (const m of leafMatchers(nodes)) {
       const r = ids.get(m.request);
-      if (!r) problems.push(`${where}: unknown request ${m.request}`);
-      else if (!allowConfirm && r.stage === 'confirm') problems.push(`${where}: identification may not use confirm-stage request ${m.request}`);
+      if (!r) problems.push({ path, message: `unknown request ${m.request}` });
+      else if (!allowConfirm && r.stage === 'confirm') problems.push({ path, message: `identification may not use confirm-stage request ${m.request}` });
     }
   };
-  refs('match', sig.match, false);
-  sig.auth.forEach((a, i) => refs(`auth[${i}]`, a.when, true));
-  sig.checks.forEach((c) => refs(`checks.${c.id}`, c.when, true));
-  for (const v of sig.version) if (!ids.has(v.request)) problems.push(`version: unknown request ${v.request}`);
-  if (sig.service !== undefined && !serviceById(sig.service)) problems.push(`service ${sig.service} is not in catalog/services.yaml`);
-  if (!sig.fixtures.some((f) => f.kind === 'positive')) problems.push('needs a positive fixture');
-  if (!sig.fixtures.some((f) => f.kind === 'negative')) problems.push('needs a look-alike negative fixture');
+  refs(['match'], sig.match, false);
+  sig.auth.forEach((a, i) => refs(['auth', i, 'when'], a.when, true));
+  sig.checks.forEach((c, i) => refs(['checks', i, 'when'], c.when, true));
+  sig.version.forEach((v, i) => {
+    if (!ids.has(v.request)) problems.push({ path: ['version', i, 'request'], message: `unknown request ${v.request}` });
+  });
+  if (sig.service !== undefined && !serviceById(sig.service)) problems.push({ path: ['service'], message: `service ${sig.service} is not in catalog/services.yaml` });
+  if (!sig.fixtures.some((f) => f.kind === 'positive')) problems.push({ path: ['fixtures'], message: 'needs a positive fixture' });
+  if (!sig.fixtures.some((f) => f.kind === 'negative')) problems.push({ path: ['fixtures'], message: 'needs a look-alike negative fixture' });
   return problems;
 }
 
-export class SignatureCatalogueError extends Error {}
+/** Kept as a name for callers that catch signature errors; every catalogue error is a CatalogueError. */
+export const SignatureCatalogueError = CatalogueError;
+
+export const SIGNATURE_KIND: CatalogueKind<Signature> = {
+  id: 'signature',
+  description: 'One probe signature: requests, identification, version, auth state, checks and fixtures (catalog/signatures/<product>.yaml)',
+  schema: SignatureSchema,
+  check: signatureProblems,
+};
 
 let cached: Signature[] | undefined;
 
-/** Parse one signature file's text; errors name the file and field. */
+/** Parse one signature file's text; errors name the file, line and field. */
 export function parseSignature(text: string, file: string): Signature {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    throw new SignatureCatalogueError(`${file}: not YAML: ${(e as Error).message}`);
-  }
-  const r = SignatureSchema.safeParse(raw);
-  if (!r.success) {
-    const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new SignatureCatalogueError(`${file}: ${first.join('; ')}`);
-  }
-  const problems = signatureProblems(r.data);
-  if (problems.length) throw new SignatureCatalogueError(`${file}: ${problems.join('; ')}`);
-  return r.data;
+  return parseCatalogue(SIGNATURE_KIND, text, file);
 }
 
 /** Every signature under catalog/signatures/, validated once, in file-name order. */
 export function probeSignatures(dir = catalogPath('signatures')): Signature[] {
   if (cached && dir === catalogPath('signatures')) return cached;
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort();
-  const sigs = files.map((f) => parseSignature(readFileSync(`${dir}/${f}`, 'utf8'), `catalog/signatures/${f}`));
-  const seen = new Set<string>();
-  for (const s of sigs) {
-    if (seen.has(s.id)) throw new SignatureCatalogueError(`catalog/signatures: duplicate signature id ${s.id}`);
-    seen.add(s.id);
-  }
+  const entries = readCatalogueDir(SIGNATURE_KIND, dir);
+  const dup = duplicateIds(entries, (e) => e.value.id, 'signature')[0];
+  if (dup) throw new CatalogueError(entries[dup.path?.[0] as number]?.file ?? dir, dup.message, 1, 'id');
+  const sigs = entries.map((e) => e.value);
   if (dir === catalogPath('signatures')) cached = sigs;
   return sigs;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runDetect } from '../detect/pipeline/index.js';
 import {
@@ -13,13 +13,10 @@ import {
   listBaseline,
   parseBaselineExport,
   resolveDetector,
-  type BaselineRow,
   type BaselineTarget,
 } from '../detect/baseline.js';
-import { MemoryStateStore } from '../detect/state/memory.js';
-import { openStateStore, stateDbPath, stateDirOf } from '../detect/state/index.js';
-import type { StateStore } from '../detect/state/types.js';
-import type { DrawbridgeConfig } from '../config/schema.js';
+import { stateDirOf, withStateStore } from '../detect/state/index.js';
+import { baselineTable } from '../io/format/baseline-table.js';
 import { addDetectOptions, checkDetectFlags, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from './errors.js';
@@ -43,17 +40,6 @@ function storeOptions(cmd: Command): Command {
     .option('--store <sqlite|redis://host:port>', 'the state store: the embedded SQLite file (default) or a Redis server');
 }
 
-/** Run fn on the configured store; reading commands on a missing SQLite file see an empty store rather than creating it. */
-function withStore<T>(config: DrawbridgeConfig, write: boolean, fn: (store: StateStore) => T): T {
-  const path = stateDbPath(config);
-  const store: StateStore = config.store !== 'sqlite' || write || existsSync(path) ? openStateStore(config) : new MemoryStateStore();
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
-
 function target(detector: string): BaselineTarget {
   try {
     return resolveDetector(detector);
@@ -73,15 +59,6 @@ function keyed<T>(fn: () => T): T {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
-
-function table(rows: readonly BaselineRow[]): string {
-  if (rows.length === 0) return 'Baseline is empty.\n';
-  const head = ['DETECTOR', 'KEY', 'FIRST SEEN', 'LAST SEEN'];
-  const body = rows.map((r) => [r.detector, r.key, iso(r.first), r.approved ? 'approved' : iso(r.last!)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [fmt(head), ...body.map(fmt), `${rows.length} entr${rows.length === 1 ? 'y' : 'ies'}`].join('\n') + '\n';
-}
 
 function readInput(file: string): string {
   try {
@@ -119,7 +96,7 @@ function registerLearn(program: Command): void {
     }
     printResumeNotes(result);
     const counts = new Map<string, number>();
-    withStore(config, false, (store) => {
+    withStateStore(config, false, (store) => {
       for (const r of listBaseline(store)) counts.set(r.detector, (counts.get(r.detector) ?? 0) + 1);
     });
     const s = result.stats;
@@ -152,8 +129,8 @@ function registerBaselineCommands(program: Command): void {
     const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'json');
     if (format !== 'table' && format !== 'json') throw new UsageError(`--format: expected table or json (got "${format}")`);
     const ns = flags.detector !== undefined ? target(flags.detector).ns : undefined;
-    const rows = withStore(config, false, (store) => listBaseline(store, ns));
-    if (format === 'table') process.stdout.write(table(rows));
+    const rows = withStateStore(config, false, (store) => listBaseline(store, ns));
+    if (format === 'table') process.stdout.write(baselineTable(rows));
     else {
       const out = rows.map((r) => ({ ...r, first: iso(r.first), ...(r.last !== undefined ? { last: iso(r.last) } : {}) }));
       process.stdout.write(JSON.stringify({ baseline: out }, null, 2) + '\n');
@@ -169,7 +146,7 @@ function registerBaselineCommands(program: Command): void {
   ).action((file: string, flags: StoreFlags & { detector?: string }) => {
     const config = resolveConfig(flags);
     const ns = flags.detector !== undefined ? target(flags.detector).ns : undefined;
-    const text = withStore(config, false, (store) => exportBaseline(store, Date.now(), ns));
+    const text = withStateStore(config, false, (store) => exportBaseline(store, Date.now(), ns));
     if (file === '-') process.stdout.write(text);
     else {
       writeFileSync(file, text);
@@ -189,7 +166,7 @@ function registerBaselineCommands(program: Command): void {
       reportProblems(parsed.problems.map((p) => ({ file, ...p })));
       throw new UsageError(`${file}: ${parsed.problems.length} problem(s); nothing imported`);
     }
-    const r = withStore(config, true, (store) => importBaseline(store, parsed.entries));
+    const r = withStateStore(config, true, (store) => importBaseline(store, parsed.entries));
     process.stdout.write(`imported ${parsed.entries.length} entries: ${r.added} new, ${r.merged} merged\n`);
   });
 
@@ -203,7 +180,7 @@ function registerBaselineCommands(program: Command): void {
   ).action((keys: string[], flags: StoreFlags & { detector: string }) => {
     const config = resolveConfig(flags);
     const t = target(flags.detector);
-    const written = keyed(() => withStore(config, true, (store) => approveKeys(store, t, keys, config, Date.now())));
+    const written = keyed(() => withStateStore(config, true, (store) => approveKeys(store, t, keys, config, Date.now())));
     for (const k of keys) {
       const note = describeStoredAs(t, k, config);
       if (note) process.stderr.write(`drawbridge: ${note}\n`);
@@ -229,7 +206,7 @@ function registerBaselineCommands(program: Command): void {
     const age = flags.olderThan !== undefined ? flagDuration('--older-than', flags.olderThan) : undefined;
     const asOf = flags.asOf !== undefined ? parseTime('--as-of', flags.asOf) : Date.now();
     const missing = keyed(() =>
-      withStore(config, true, (store) => {
+      withStateStore(config, true, (store) => {
         let forgotten = 0;
         let missed: string[] = [];
         if (t && keys.length > 0) {

@@ -6,6 +6,8 @@ import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
+import { registerServe } from './serve.js';
+import { registerK8s, registerToken } from './k8s.js';
 import { registerCompletion } from './completion.js';
 import { registerDecode } from './decode.js';
 
@@ -19,5 +21,8 @@ export function registerCommands(program: Command): void {
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);
+  registerServe(program);
+  registerK8s(program);
+  registerToken(program);
   registerCompletion(program);
 }

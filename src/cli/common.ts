@@ -92,7 +92,7 @@ export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void>
   if (config.advisories.length === 0) return;
   for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`);
   const { useAdvisoryDirs } = await import('../intel/advisories.js');
-  for (const p of useAdvisoryDirs(config.advisories)) process.stderr.write(`drawbridge: ${p.file}: ${p.field ? p.field + ": " : ""}${p.message}\n`);
+  reportProblems(useAdvisoryDirs(config.advisories));
 }
 
 /** Problems with input go to stderr, one per line, naming the place. */

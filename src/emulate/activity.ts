@@ -10,6 +10,56 @@ import type { Prng } from './prng.js';
 import type { FlowView, Telemetry } from './telemetry.js';
 import { US_PER_MIN, US_PER_S } from './time.js';
 
+export interface KubeRequest {
+  verb: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  code?: number;
+  requestObject?: unknown;
+  uri?: string;
+  credentialId?: string;
+  reason?: string;
+}
+
+/** One Kubernetes API request as an audit Event (ResponseComplete stage), without the envelope. */
+export function kubeEvent(prng: Prng, who: KubeIdentity, src: string, req: KubeRequest): Record<string, unknown> {
+  const apiGroup = req.resource === 'deployments' || req.resource === 'replicasets' ? 'apps' : '';
+  const version = apiGroup === '' ? 'v1' : 'v1';
+  const prefix = apiGroup === '' ? '/api/v1' : `/apis/${apiGroup}/v1`;
+  const nsPart = req.namespace ? `/namespaces/${req.namespace}` : '';
+  const uri = req.uri ?? `${prefix}${nsPart}/${req.resource}${req.name && req.verb !== 'create' ? `/${req.name}` : ''}${req.subresource ? `/${req.subresource}` : ''}`;
+  const user: Record<string, unknown> = { username: who.username, groups: who.groups };
+  if (who.uid !== '') user.uid = who.uid;
+  const cred = req.credentialId ?? who.credentialId;
+  const extra: Record<string, string[]> = { ...(who.extra ?? {}) };
+  if (cred !== '') extra['authentication.kubernetes.io/credential-id'] = [cred];
+  if (Object.keys(extra).length > 0) user.extra = extra;
+  const objectRef: Record<string, unknown> = { resource: req.resource, apiVersion: version };
+  const nonResource = req.resource === 'version';
+  if (apiGroup !== '') objectRef.apiGroup = apiGroup;
+  if (req.namespace) objectRef.namespace = req.namespace;
+  if (req.name) objectRef.name = req.name;
+  if (req.subresource) objectRef.subresource = req.subresource;
+  const write = ['create', 'update', 'patch', 'delete'].includes(req.verb);
+  const ev: Record<string, unknown> = {
+    level: write ? 'Request' : 'Metadata',
+    auditID: prng.uuid(),
+    stage: 'ResponseComplete',
+    requestURI: uri,
+    verb: req.verb,
+    user,
+    sourceIPs: [src],
+    userAgent: who.userAgent,
+    ...(nonResource ? {} : { objectRef }),
+    responseStatus: { metadata: {}, code: req.code ?? (req.verb === 'create' ? 201 : 200) },
+  };
+  if (write && req.requestObject !== undefined) ev.requestObject = req.requestObject;
+  ev.annotations = { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': req.reason ?? `RBAC: allowed by ClusterRoleBinding "${who.username.split(':').pop()}-binding" of ClusterRole "edit" to User "${who.username}"` };
+  return ev;
+}
+
 export class Activity {
   private pid = 2000;
   /** Source ranges kept for planted procedures: background traffic never uses them. */
@@ -102,44 +152,12 @@ export class Activity {
   }
 
   /** One Kubernetes API request (ResponseComplete stage). */
-  kube(time: number, who: KubeIdentity, src: string, req: { verb: string; resource: string; namespace?: string; name?: string; subresource?: string; code?: number; requestObject?: unknown; uri?: string; credentialId?: string; reason?: string }, mark?: string): void {
-    const apiGroup = req.resource === 'deployments' || req.resource === 'replicasets' ? 'apps' : '';
-    const version = apiGroup === '' ? 'v1' : 'v1';
-    const prefix = apiGroup === '' ? '/api/v1' : `/apis/${apiGroup}/v1`;
-    const nsPart = req.namespace ? `/namespaces/${req.namespace}` : '';
-    const uri = req.uri ?? `${prefix}${nsPart}/${req.resource}${req.name && req.verb !== 'create' ? `/${req.name}` : ''}${req.subresource ? `/${req.subresource}` : ''}`;
-    const user: Record<string, unknown> = { username: who.username, groups: who.groups };
-    if (who.uid !== '') user.uid = who.uid;
-    const cred = req.credentialId ?? who.credentialId;
-    const extra: Record<string, string[]> = { ...(who.extra ?? {}) };
-    if (cred !== '') extra['authentication.kubernetes.io/credential-id'] = [cred];
-    if (Object.keys(extra).length > 0) user.extra = extra;
-    const objectRef: Record<string, unknown> = { resource: req.resource, apiVersion: version };
-    const nonResource = req.resource === 'version';
-    if (apiGroup !== '') objectRef.apiGroup = apiGroup;
-    if (req.namespace) objectRef.namespace = req.namespace;
-    if (req.name) objectRef.name = req.name;
-    if (req.subresource) objectRef.subresource = req.subresource;
-    const write = ['create', 'update', 'patch', 'delete'].includes(req.verb);
-    const ev: Record<string, unknown> = {
-      level: write ? 'Request' : 'Metadata',
-      auditID: this.prng.uuid(),
-      stage: 'ResponseComplete',
-      requestURI: uri,
-      verb: req.verb,
-      user,
-      sourceIPs: [src],
-      userAgent: who.userAgent,
-      ...(nonResource ? {} : { objectRef }),
-      responseStatus: { metadata: {}, code: req.code ?? (req.verb === 'create' ? 201 : 200) },
-    };
-    if (write && req.requestObject !== undefined) ev.requestObject = req.requestObject;
-    ev.annotations = { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': req.reason ?? `RBAC: allowed by ClusterRoleBinding "${who.username.split(':').pop()}-binding" of ClusterRole "edit" to User "${who.username}"` };
-    this.t.k8sAudit(time, ev, mark);
+  kube(time: number, who: KubeIdentity, src: string, req: KubeRequest, mark?: string): void {
+    this.t.k8sAudit(time, kubeEvent(this.prng, who, src, req), mark);
   }
 
   /** A kubectl session from outside the cluster: the flow to the apiserver and its requests. */
-  kubectl(time: number, who: KubeIdentity, src: string, requests: Parameters<Activity['kube']>[3][], mark?: string): number {
+  kubectl(time: number, who: KubeIdentity, src: string, requests: KubeRequest[], mark?: string): number {
     this.connection(['azure'], time, src, this.ephemeral(), this.env.hosts.apiserver, 6443, { packets: 30 + requests.length * 8, bytes: 9000 + requests.length * 3000, duration: 2 + requests.length }, mark);
     let t = time + this.prng.int(150_000, 600_000);
     for (const r of requests) {

@@ -5,6 +5,7 @@
  */
 import type { DataSource, SubTechnique } from '../model/technique.js';
 import type { Activity } from './activity.js';
+import type { KubeIdentity } from './environment.js';
 import { network } from './networks.js';
 import { US_PER_MIN, US_PER_S } from './time.js';
 
@@ -21,7 +22,8 @@ export interface PlantedProcedure {
   plant(a: Activity, time: number): void;
 }
 
-function privilegedPod(name: string, ns: string): Record<string, unknown> {
+/** A pod that hands over its node: privileged, host PID and network namespaces, / mounted. */
+export function privilegedPod(name: string, ns: string): Record<string, unknown> {
   return {
     kind: 'Pod',
     apiVersion: 'v1',
@@ -41,6 +43,13 @@ function privilegedPod(name: string, ns: string): Record<string, unknown> {
       volumes: [{ name: 'host', hostPath: { path: '/' } }],
     },
   };
+}
+
+/** The misconfiguration behind anonymous writes: system:anonymous bound to cluster-admin. */
+export const ANONYMOUS_ADMIN_REASON = 'RBAC: allowed by ClusterRoleBinding "anonymous-debug" of ClusterRole "cluster-admin" to User "system:anonymous"';
+
+export function anonymousKubectl(source: string): KubeIdentity {
+  return { username: 'system:anonymous', uid: '', groups: ['system:unauthenticated'], credentialId: '', rotates: false, sources: [source], userAgent: 'kubectl/v1.29.0 (linux/amd64) kubernetes/3f7a50f' };
 }
 
 /** The procedures of one emulation; `pickSource` draws a source from a network not seen in normal traffic. */
@@ -85,8 +94,8 @@ export function procedures(a: Activity, pickSource: (networkId: string) => strin
       source,
       identity: 'system:anonymous',
       plant(act, t) {
-        const anon = { username: 'system:anonymous', uid: '', groups: ['system:unauthenticated'], credentialId: '', rotates: false, sources: [source], userAgent: 'kubectl/v1.29.0 (linux/amd64) kubernetes/3f7a50f' };
-        const reason = 'RBAC: allowed by ClusterRoleBinding "anonymous-debug" of ClusterRole "cluster-admin" to User "system:anonymous"';
+        const anon = anonymousKubectl(source);
+        const reason = ANONYMOUS_ADMIN_REASON;
         act.kubectl(
           t,
           anon,

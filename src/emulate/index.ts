@@ -5,23 +5,33 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildScenario } from './scenario.js';
-import type { Labels } from './labels.js';
+import { buildScenario, type Scenario } from './scenario.js';
+import type { Labels, Profile } from './labels.js';
+import { buildRealisticScenario } from './realistic/scenario.js';
 
 export interface EmulateOptions {
   seed: number;
   outDir: string;
+  /** Default basic (a week in every format); realistic is a month of an organisation's logs with real noise. */
+  profile?: Profile;
+  /** Basic profile: days of telemetry. */
   days?: number;
+  /** Realistic profile: volume factor (default 1), days of history (21) and live days (7). */
+  scale?: number;
+  historyDays?: number;
+  liveDays?: number;
 }
 
 export interface EmulationSummary {
   outDir: string;
   seed: number;
+  profile: Profile;
   days: number;
   learningPeriod: string;
   files: { path: string; kind: string; records: number; bytes: number }[];
   records: number;
   procedures: { id: string; subTechnique: string; source: string; start: string }[];
+  benign: { id: string; kind: string; source: string; start: string }[];
   configPath: string;
   labelsPath: string;
 }
@@ -29,8 +39,21 @@ export interface EmulationSummary {
 export const LABELS_FILE = 'labels.json';
 export const CONFIG_FILE = 'drawbridge.yaml';
 
+/** The scenario of a profile (pure; the same options give the same bytes). */
+export function buildProfileScenario(opts: Omit<EmulateOptions, 'outDir'>): Scenario {
+  if ((opts.profile ?? 'basic') === 'realistic') {
+    return buildRealisticScenario({
+      seed: opts.seed,
+      ...(opts.scale !== undefined ? { scale: opts.scale } : {}),
+      ...(opts.historyDays !== undefined ? { historyDays: opts.historyDays } : {}),
+      ...(opts.liveDays !== undefined ? { liveDays: opts.liveDays } : {}),
+    });
+  }
+  return buildScenario(opts.days === undefined ? { seed: opts.seed } : { seed: opts.seed, days: opts.days });
+}
+
 export async function emulate(opts: EmulateOptions): Promise<EmulationSummary> {
-  const scenario = buildScenario(opts.days === undefined ? { seed: opts.seed } : { seed: opts.seed, days: opts.days });
+  const scenario = buildProfileScenario(opts);
   await prepareOutDir(opts.outDir);
   const files: EmulationSummary['files'] = [];
   for (const f of scenario.files) {
@@ -63,11 +86,13 @@ function summarise(outDir: string, labels: Labels, files: EmulationSummary['file
   return {
     outDir,
     seed: labels.seed,
+    profile: labels.profile ?? 'basic',
     days: labels.days,
     learningPeriod: labels.learningPeriod,
     files,
     records: files.reduce((n, f) => n + f.records, 0),
     procedures: labels.procedures.map((p) => ({ id: p.id, subTechnique: p.subTechnique, source: p.source, start: p.window.start })),
+    benign: (labels.benign ?? []).map((b) => ({ id: b.id, kind: b.kind, source: b.source, start: b.window.start })),
     configPath,
     labelsPath,
   };
@@ -75,9 +100,10 @@ function summarise(outDir: string, labels: Labels, files: EmulationSummary['file
 
 export function renderEmulationSummary(s: EmulationSummary): string {
   const lines = [
-    `emulated ${s.days} days (seed ${s.seed}, learning period ${s.learningPeriod}) into ${s.outDir}`,
+    `emulated ${s.days} days (${s.profile} profile, seed ${s.seed}, learning period ${s.learningPeriod}) into ${s.outDir}`,
     `${s.records} records in ${s.files.length} files; ${s.procedures.length} planted procedures:`,
     ...s.procedures.map((p) => `  ${p.start}  ${p.id.padEnd(40)} ${p.subTechnique.padEnd(32)} from ${p.source}`),
+    ...(s.benign.length > 0 ? [`${s.benign.length} benign new events:`, ...s.benign.map((b) => `  ${b.start}  ${b.id.padEnd(40)} ${b.kind.padEnd(32)} from ${b.source}`)] : []),
     `labels: ${s.labelsPath}`,
     `config: ${s.configPath}`,
   ];

@@ -1,13 +1,10 @@
 /** labels.json: the ground truth of one emulation, read back by `evaluate`. */
+import type { Severity } from '../model/severity.js';
 import type { SubTechnique, DataSource } from '../model/technique.js';
 import type { LogKind } from './output.js';
 
-/** The detectors of TECHNIQUE.md's detection table, by data source id. */
-export const DETECTORS: Record<DataSource, string> = {
-  DS0029: 'new-source-range',
-  DS0002: 'unseen-credential',
-  DS0015: 'rare-container-creation',
-};
+/** Which emulation wrote the folder: `basic` (a week, every format) or `realistic` (a month, real noise). */
+export type Profile = 'basic' | 'realistic';
 
 export interface PlantedRecord {
   file: string;
@@ -20,10 +17,10 @@ export interface ProcedureLabel {
   id: string;
   subTechnique: SubTechnique;
   description: string;
-  /** Detectors that must raise an alert for this procedure (data source ids). */
+  /** Detectors (data source ids) that must raise an alert for this procedure. */
   expected: DataSource[];
-  /** The same detectors by rule id (DETECTORS). */
-  expectedRules: string[];
+  /** The severity at least one of its alerts must reach to count as found (realistic profile). */
+  minSeverity?: Severity;
   /** Whether the alerts of this procedure should be linked into one incident. */
   incident: boolean;
   source: string;
@@ -38,6 +35,36 @@ export interface ProcedureLabel {
   records: PlantedRecord[];
 }
 
+export type BenignKind = 'new-hire' | 'key-rotation' | 'certificate-renewal' | 'new-home-isp' | 'travelling-admin';
+
+/** Something new that is not an attack: alerts on it may be raised, but no higher than `maxSeverity`. */
+export interface BenignLabel {
+  id: string;
+  kind: BenignKind;
+  description: string;
+  maxSeverity: Severity;
+  source: string;
+  sourceRange: string;
+  asn?: number;
+  asnOwner?: string;
+  identity: string;
+  credential?: string;
+  window: { start: string; end: string };
+  records: PlantedRecord[];
+}
+
+/** One management or public endpoint of the emulated environment (ground truth for a surface model). */
+export interface SurfaceLabel {
+  host: string;
+  address: string;
+  port: number;
+  role: 'management' | 'public';
+  service: string;
+  /** Virtual host and path prefix, for routes of a gateway. */
+  vhost?: string;
+  path?: string;
+}
+
 export interface LogFileLabel {
   path: string;
   kind: LogKind;
@@ -46,6 +73,10 @@ export interface LogFileLabel {
 
 export interface Labels {
   version: 1;
+  /** Absent in folders written before profiles existed: basic. */
+  profile?: Profile;
+  /** Volume factor of the realistic profile (1 = realistic size). */
+  scale?: number;
   seed: number;
   days: number;
   start: string;
@@ -56,4 +87,7 @@ export interface Labels {
   learningEnd: string;
   files: LogFileLabel[];
   procedures: ProcedureLabel[];
+  /** Benign new events (realistic profile). */
+  benign?: BenignLabel[];
+  surface?: SurfaceLabel[];
 }

@@ -5,7 +5,7 @@
 import { Activity, rangeKey } from './activity.js';
 import { procedures } from './attacks.js';
 import { buildEnvironment, ORG_ASN, ORG_V4, ORG_V6 } from './environment.js';
-import { DETECTORS, type Labels, type ProcedureLabel } from './labels.js';
+import type { Labels, ProcedureLabel } from './labels.js';
 import { network, NETWORKS } from './networks.js';
 import { normalDay } from './normal.js';
 import type { RenderedFile } from './output.js';
@@ -90,7 +90,6 @@ export function buildScenario(opts: ScenarioOptions): Scenario {
       subTechnique: p.subTechnique,
       description: p.description,
       expected: p.expected,
-      expectedRules: p.expected.map((c) => DETECTORS[c]),
       incident: true,
       source: p.source,
       sourceRange: rangeKey(p.source),
@@ -121,6 +120,7 @@ export function buildScenario(opts: ScenarioOptions): Scenario {
 
   const labels: Labels = {
     version: 1,
+    profile: 'basic',
     seed: opts.seed,
     days,
     start: rfc3339Z(start),

@@ -100,9 +100,29 @@ function zv(v: string | number | boolean | undefined): string {
   return v.replace(/[\x00-\x1f\x7f\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/**
+ * One flow as VPC flow log v2 default-format records: the request direction, and the reply
+ * direction as a record of its own when packets came back.
+ */
+export function awsV2Records(account: string, eni: string, f: Flow): string[] {
+  const start = epochSeconds(f.time);
+  const end = Math.max(start, epochSeconds(f.time + f.duration * US_PER_S));
+  const proto = f.proto === 'tcp' ? 6 : 17;
+  const action = f.accept ? 'ACCEPT' : 'REJECT';
+  const out = [`2 ${account} ${eni} ${f.src} ${f.dst} ${f.srcPort} ${f.dstPort} ${proto} ${f.packets} ${f.bytes} ${start} ${end} ${action} OK`];
+  if (f.accept && f.packets > 1) out.push(`2 ${account} ${eni} ${f.dst} ${f.src} ${f.dstPort} ${f.srcPort} ${proto} ${f.packets - 1} ${Math.floor(f.bytes * 1.7)} ${start} ${end} ACCEPT OK`);
+  return out;
+}
+
 /** nginx default escaping: `"`, `\` and bytes outside 0x20–0x7E become \xHH. */
-function ngx(v: string): string {
+export function ngx(v: string): string {
   return v.replace(/["\\\x00-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+
+/** An audit Event as the log backend writes it: kind, apiVersion, the event, its two timestamps. */
+export function auditRecord(prng: Prng, time: number, event: Record<string, unknown>): Record<string, unknown> {
+  const received = time - prng.int(800, 9000);
+  return { kind: 'Event', apiVersion: 'audit.k8s.io/v1', ...event, requestReceivedTimestamp: rfc3339Z(received), stageTimestamp: rfc3339Z(time) };
 }
 
 const INTERNAL = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
@@ -149,16 +169,7 @@ export class Telemetry {
 
   private awsV2(f: Flow, mark?: string): void {
     const file = this.out.file(PATHS.awsV2, 'aws-vpc-flow-v2');
-    const start = epochSeconds(f.time);
-    const end = Math.max(start, epochSeconds(f.time + f.duration * US_PER_S));
-    const proto = f.proto === 'tcp' ? 6 : 17;
-    const eni = this.eniFor(f.dst);
-    const action = f.accept ? 'ACCEPT' : 'REJECT';
-    file.add(f.time, `2 ${this.env.account} ${eni} ${f.src} ${f.dst} ${f.srcPort} ${f.dstPort} ${proto} ${f.packets} ${f.bytes} ${start} ${end} ${action} OK`, mark);
-    // The reply direction is a record of its own in VPC flow logs.
-    if (f.accept && f.packets > 1) {
-      file.add(f.time, `2 ${this.env.account} ${eni} ${f.dst} ${f.src} ${f.dstPort} ${f.srcPort} ${proto} ${f.packets - 1} ${Math.floor(f.bytes * 1.7)} ${start} ${end} ACCEPT OK`, mark);
-    }
+    for (const line of awsV2Records(this.env.account, this.eniFor(f.dst), f)) file.add(f.time, line, mark);
   }
 
   private awsV5(f: Flow, mark?: string): void {
@@ -324,15 +335,7 @@ export class Telemetry {
   // ---- Kubernetes, Docker, HTTP ------------------------------------------------------------
 
   k8sAudit(time: number, event: Record<string, unknown>, mark?: string): void {
-    const received = time - this.prng.int(800, 9000);
-    const full = {
-      kind: 'Event',
-      apiVersion: 'audit.k8s.io/v1',
-      ...event,
-      requestReceivedTimestamp: rfc3339Z(received),
-      stageTimestamp: rfc3339Z(time),
-    };
-    this.out.file(PATHS.k8sAudit, 'kubernetes-audit').add(time, JSON.stringify(full), mark);
+    this.out.file(PATHS.k8sAudit, 'kubernetes-audit').add(time, JSON.stringify(auditRecord(this.prng, time, event)), mark);
   }
 
   dockerEvent(time: number, action: string, id: string, attributes: Record<string, string>, mark?: string): void {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { CatalogueError, parseCatalogue, type CatalogueKind, type CatalogueProblem } from '../catalog/loader.js';
 import { catalogPath } from '../catalog/paths.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { resolveProduct, samePackage, shippedProducts, type AdvisoryProduct, type OsvPackageRef } from './advisory-products.js';
@@ -89,6 +90,7 @@ export interface Advisory {
 
 export interface AdvisoryProblem {
   file: string;
+  line?: number;
   field?: string;
   message: string;
 }
@@ -109,7 +111,7 @@ function listJson(dir: string): string[] {
 }
 
 /** Every event of a range must be readable by the ecosystem's comparator, or the range is useless. */
-function checkRanges(rec: OsvRecord): string | undefined {
+function rangeProblems(rec: OsvRecord): CatalogueProblem[] {
   for (const [i, a] of (rec.affected ?? []).entries()) {
     if (!a.package) continue;
     const eco = comparatorFor(a.package.ecosystem, a.package.name);
@@ -119,12 +121,32 @@ function checkRanges(rec: OsvRecord): string | undefined {
       for (const e of r.events) {
         const v = e.introduced ?? e.fixed ?? e.last_affected;
         if (v === undefined || v === '0') continue;
-        if (cmp(v, v) === undefined) return `affected[${i}].ranges[${j}]: "${v}" is not a ${a.package.ecosystem} version`;
+        if (cmp(v, v) === undefined) return [{ path: ['affected', i, 'ranges', j], message: `"${v}" is not a ${a.package.ecosystem} version` }];
       }
     }
   }
-  return undefined;
+  return [];
 }
+
+/** The drawbridge block, when present, must be complete: it decides severity and products. */
+function drawbridgeBlockProblems(rec: OsvRecord): CatalogueProblem[] {
+  const block = rec.database_specific?.['drawbridge'];
+  if (block === undefined) return [];
+  const spec = DrawbridgeSpecificSchema.safeParse(block);
+  if (spec.success) return [];
+  const issue = spec.error.issues[0];
+  return [{ path: ['database_specific', 'drawbridge', ...(issue?.path.filter((p) => typeof p !== 'symbol') ?? [])], message: issue?.message ?? 'invalid' }];
+}
+
+export const OSV_KIND: CatalogueKind<OsvRecord> = {
+  id: 'osv-advisory',
+  description: 'One OSV advisory record (ossf/osv-schema) with Drawbridge keys under database_specific.drawbridge (catalog/advisories/<product>/<id>.json)',
+  schema: OsvSchema,
+  check: (rec) => [...rangeProblems(rec), ...drawbridgeBlockProblems(rec)],
+};
+
+/** The fix of a record that names none. */
+export const UPGRADE_REMEDIATION = 'Upgrade to a fixed version named in the advisory.';
 
 /** Products a record applies to when it carries no drawbridge block: its package names. */
 function defaultSpecific(rec: OsvRecord): DrawbridgeSpecific {
@@ -133,35 +155,23 @@ function defaultSpecific(rec: OsvRecord): DrawbridgeSpecific {
     severity: 'medium',
     products: names.length > 0 ? names : [rec.id],
     notAffectedWhen: [],
-    remediation: 'Upgrade to a fixed version named in the advisory.',
+    remediation: UPGRADE_REMEDIATION,
     conditions: [],
   };
 }
 
-/** Parse one OSV file's text; problems name the file and the field. */
+/** Parse one OSV file's text; problems name the file, the line and the field. */
 export function parseAdvisory(text: string, file: string): Advisory | AdvisoryProblem {
-  let raw: unknown;
+  let rec: OsvRecord;
   try {
-    raw = JSON.parse(text);
+    rec = parseCatalogue(OSV_KIND, text, file);
   } catch (e) {
-    return { file, message: `invalid JSON: ${(e as Error).message}` };
+    if (!(e instanceof CatalogueError)) throw e;
+    return { file, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.field && e.field !== '(root)' ? { field: e.field } : {}), message: e.detail };
   }
-  const res = OsvSchema.safeParse(raw);
-  if (!res.success) {
-    const issue = res.error.issues[0];
-    return { file, field: issue?.path.join('.') || undefined, message: issue?.message ?? 'invalid OSV record' };
-  }
-  const rec = res.data;
-  const rangeProblem = checkRanges(rec);
-  if (rangeProblem) return { file, field: 'affected', message: rangeProblem };
   const block = rec.database_specific?.['drawbridge'];
   if (block === undefined) return { record: rec, drawbridge: defaultSpecific(rec), productsDeclared: false, file };
-  const spec = DrawbridgeSpecificSchema.safeParse(block);
-  if (!spec.success) {
-    const issue = spec.error.issues[0];
-    return { file, field: ['database_specific', 'drawbridge', ...(issue?.path.map(String) ?? [])].join('.'), message: issue?.message ?? 'invalid' };
-  }
-  return { record: rec, drawbridge: spec.data, productsDeclared: true, file };
+  return { record: rec, drawbridge: DrawbridgeSpecificSchema.parse(block), productsDeclared: true, file };
 }
 
 /** Load the shipped catalogue plus any user directories of OSV JSON files (searched recursively). */

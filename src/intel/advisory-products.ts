@@ -3,10 +3,8 @@
  * product that a probe signature, an auditor or a banner names, and how that product's reported
  * version is read. Kept as data so a new signature or image needs no engine code.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../catalog/paths.js';
+import { parseCatalogue, readCatalogue, type CatalogueKind, type CatalogueProblem } from '../catalog/loader.js';
 import { SUB_TECHNIQUES, type SubTechnique } from '../model/technique.js';
 
 const PackageSchema = z.object({ ecosystem: z.string().min(1), name: z.string().min(1) }).strict();
@@ -28,29 +26,34 @@ const TableSchema = z.object({ products: z.array(ProductSchema).min(1) }).strict
 export type AdvisoryProduct = z.infer<typeof ProductSchema>;
 export type OsvPackageRef = z.infer<typeof PackageSchema>;
 
-/** Validate a product table; throws with the field path (the shipped table is a build input). */
-export function parseProductTable(text: string, file: string): AdvisoryProduct[] {
-  const res = TableSchema.safeParse(parse(text));
-  if (!res.success) {
-    const issue = res.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid product table'}`);
-  }
+/** Every name (id or alias) resolves to one product. */
+function nameClashes(table: z.infer<typeof TableSchema>): CatalogueProblem[] {
   const seen = new Map<string, string>();
-  for (const p of res.data.products) {
+  const problems: CatalogueProblem[] = [];
+  table.products.forEach((p, i) => {
     for (const key of new Set([p.id, ...p.names].map((n) => n.toLowerCase()))) {
       const prev = seen.get(key);
-      if (prev !== undefined) throw new Error(`${file}: name "${key}" of ${p.id} is already used by ${prev}`);
+      if (prev !== undefined) problems.push({ path: ['products', i], message: `name "${key}" of ${p.id} is already used by ${prev}` });
       seen.set(key, p.id);
     }
-  }
-  return res.data.products;
+  });
+  return problems;
 }
 
-let shipped: AdvisoryProduct[] | undefined;
+export const PRODUCTS_KIND: CatalogueKind<z.infer<typeof TableSchema>> = {
+  id: 'advisory-products',
+  description: 'Products the advisory matcher knows: names, version form, OSV packages and images (catalog/advisories/products.yaml)',
+  schema: TableSchema,
+  check: nameClashes,
+};
+
+/** Validate a product table; throws with the file, line and field (the shipped table is a build input). */
+export function parseProductTable(text: string, file: string): AdvisoryProduct[] {
+  return parseCatalogue(PRODUCTS_KIND, text, file).products;
+}
 
 export function shippedProducts(): AdvisoryProduct[] {
-  shipped ??= parseProductTable(readFileSync(catalogPath('advisories', 'products.yaml'), 'utf8'), 'catalog/advisories/products.yaml');
-  return shipped;
+  return readCatalogue(PRODUCTS_KIND, 'advisories', 'products.yaml').products;
 }
 
 /** The product a caller's name refers to (id or any alias, case-insensitive). */

@@ -2,7 +2,7 @@
  * Files in the state folder hold what logs said about users and addresses: the folder is created 0700 and
  * every file in it 0600, whoever's umask runs the command.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const STATE_DIR_MODE = 0o700;
@@ -17,4 +17,13 @@ export function ensureStateDir(dir: string): void {
 export function appendStateFile(path: string, text: string): void {
   ensureStateDir(dirname(path));
   appendFileSync(path, text, { mode: STATE_FILE_MODE });
+}
+
+/**
+ * Create a state file owner-only if it does not exist (before a database library opens it: SQLite gives
+ * its -wal and -shm files the database file's mode).
+ */
+export function createStateFile(path: string): void {
+  ensureStateDir(dirname(path));
+  closeSync(openSync(path, 'a', STATE_FILE_MODE));
 }

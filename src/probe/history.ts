@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createStateFile } from '../io/state-files.js';
 import { compareFindings } from '../model/finding.js';
 import { isSeverity, type Severity } from '../model/severity.js';
 import type { AuthState, Observation, ProbeOutcome } from './types.js';
@@ -150,7 +150,7 @@ export class ProbeHistory {
   readonly problems: string[] = [];
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') createStateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');

@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../io/sources/helpers.js';
+import { startCli, type CliProcess } from './cli-process.js';
 import { DAY, K3, T0, fileText, intrusion, normalDay, rfc5424 } from '../detect/live-fixtures.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = import.meta.resolve('tsx');
 const HOUR = 3_600_000;
 /** Generous: the CLI child loads TypeScript on the fly and the machine may be busy. */
 const WAIT = 60_000;
@@ -26,40 +24,25 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
+interface Running extends CliProcess {
   /** JSON lines printed so far. */
   records: () => { id: string; rule: string; asset: string; location: { source?: string } }[];
-  exit: Promise<number>;
 }
 
 function start(args: string[], state = 'state'): Running {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/bin.ts'), ...args, '--config', join(dir, 'drawbridge.yaml'), '--state-dir', join(dir, state)], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
+  const p = startCli([...args, '--config', join(dir, 'drawbridge.yaml'), '--state-dir', join(dir, state)], dir);
   return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
+    ...p,
     records: () =>
-      out
+      p
+        .stdout()
         .split('\n')
         .filter((l) => l.trim() !== '')
         .map((l) => JSON.parse(l) as { id: string; rule: string; asset: string; location: { source?: string } }),
-    exit,
   };
 }
 
-async function stop(r: Running): Promise<number> {
+async function stop(r: Running): Promise<number | NodeJS.Signals> {
   r.child.kill('SIGTERM');
   return r.exit;
 }

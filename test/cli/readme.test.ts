@@ -19,7 +19,7 @@ function readmeCommands(): string[] {
   for (const block of README.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const line of block[1]!.split('\n')) {
       const cmd = line.replace(/\s+#.*$/, '').trim();
-      if (cmd !== '') out.push(cmd);
+      if (cmd !== '' && !cmd.startsWith('#')) out.push(cmd);
     }
   }
   return out;
@@ -39,8 +39,13 @@ const NOT_RUN: Record<string, string> = {
   'drawbridge probe 203.0.113.10': 'sends traffic beyond loopback',
   'drawbridge probe 198.51.100.0/28 --ports 22,2200-2210 --rate 50': 'sends traffic beyond loopback',
   "drawbridge probe '[2001:db8::5]:2222' --timeout 3s": 'sends traffic beyond loopback',
-  'drawbridge emulate --seed 7 --out /tmp/emulated': 'minutes of work; test/emulate/determinism.test.ts runs emulate',
-  'drawbridge evaluate /tmp/emulated': 'minutes of work; test/detect/evaluate.test.ts holds precision and recall for several seeds',
+  'drawbridge emulate --out /tmp/month': 'minutes of work; test/emulate/ runs the realistic profile',
+  'drawbridge evaluate /tmp/month': 'minutes of work; test/evaluate/ covers the realistic evaluation',
+  'drawbridge evaluate --seed 2 --scale 0.1': 'minutes of work; test/evaluate/ covers the realistic evaluation',
+  'drawbridge emulate --profile basic --seed 7 --out /tmp/week': 'minutes of work; test/emulate/determinism.test.ts runs emulate',
+  'drawbridge serve --token-file tokens.txt': 'runs until stopped; test/server/ starts it on loopback',
+  'drawbridge k8s webhook-config --server https://HOST:8787 --ca ca.pem --token-file tokens.txt --out audit-webhook.yaml':
+    'HOST and ca.pem stand for the user\'s own; test/server/webhook-config.test.ts',
 };
 
 /** Commands run here, with the exit codes that make sense for them. */
@@ -52,6 +57,7 @@ const RUN: Record<string, number[]> = {
   'drawbridge audit - < sshd_config': [1],
   'drawbridge detect --learning-period 7d flows/*.log audit/*.log --format jsonl --sink ecs:alerts.ecs.jsonl': [0, 1],
   'drawbridge decode samples/logs/auth.log | head -3': [0],
+  'drawbridge token new --scope admin >> tokens.txt': [0],
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'drawbridge-readme-'));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emulate } from '../../src/emulate/index.js';
 import { buildScenario } from '../../src/emulate/scenario.js';
+import { buildRealisticScenario } from '../../src/emulate/realistic/scenario.js';
 import { Prng } from '../../src/emulate/prng.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'drawbridge-emulate-'));
@@ -73,5 +74,36 @@ describe('Prng', () => {
     expect(Math.min(...deciles)).toBeGreaterThan(60);
     const c = new Prng(124);
     expect(c.next()).not.toBe(new Prng(123).next());
+  });
+});
+
+describe('realistic profile determinism', () => {
+  const realistic = (seed: number): Map<string, string> => {
+    const s = buildRealisticScenario({ seed, scale: 0.01, historyDays: 3, liveDays: 7 });
+    const m = new Map(s.files.map((f) => [f.path, f.text]));
+    m.set('drawbridge.yaml', s.config);
+    m.set('labels.json', JSON.stringify(s.labels));
+    return m;
+  };
+
+  it('gives the same bytes for the same seed, and other logs and labels for another', () => {
+    const a = realistic(5);
+    const b = realistic(5);
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [k, v] of a) expect(b.get(k), k).toBe(v);
+    const c = realistic(6);
+    for (const k of a.keys()) if (k.startsWith('logs/')) expect(c.get(k), k).not.toBe(a.get(k));
+    expect(c.get('labels.json')).not.toBe(a.get('labels.json'));
+  });
+
+  it('keeps the shape at another scale: the same files, labels and planted events, more background', () => {
+    const small = buildRealisticScenario({ seed: 5, scale: 0.01, historyDays: 3, liveDays: 7 });
+    const larger = buildRealisticScenario({ seed: 5, scale: 0.03, historyDays: 3, liveDays: 7 });
+    expect(larger.files.map((f) => f.path)).toEqual(small.files.map((f) => f.path));
+    expect(larger.labels.procedures.map((p) => p.id)).toEqual(small.labels.procedures.map((p) => p.id));
+    expect(larger.labels.benign?.map((p) => p.id)).toEqual(small.labels.benign?.map((p) => p.id));
+    // Scanners, visitors and east-west flows grow with the scale; people, CI and the cluster do not.
+    const flows = (s: typeof small): number => s.files.find((f) => f.path.endsWith('vpc-flow.log'))?.records ?? 0;
+    expect(flows(larger)).toBeGreaterThan(flows(small) * 1.5);
   });
 });

@@ -62,6 +62,6 @@ describe('product table', () => {
 
   it('rejects a table that reuses a name or misses a field', () => {
     expect(() => parseProductTable('products:\n  - {id: a, form: plain, subTechnique: ssh-access, packages: [{ecosystem: Go, name: x}]}\n  - {id: b, names: [A], form: plain, subTechnique: ssh-access, packages: [{ecosystem: Go, name: y}]}\n', 't.yaml')).toThrow(/"a" of b is already used by a/);
-    expect(() => parseProductTable('products:\n  - {id: a, form: plain, subTechnique: ssh-access}\n', 't.yaml')).toThrow(/t\.yaml: products\.0\.packages/);
+    expect(() => parseProductTable('products:\n  - {id: a, form: plain, subTechnique: ssh-access}\n', 't.yaml')).toThrow(/t\.yaml:\d+: products\.0\.packages/);
   });
 });

@@ -10,6 +10,8 @@ import { kexinitPacket, startHttpServer, startScriptedServer, startSilentServer,
 const config = ConfigSchema.parse({ probe: { timeout: '2s', concurrency: 4, rate: 50 } });
 const probe = (target: string) => runProbe([target], { config, fingerprinters: [sshFingerprinter] });
 const LOOPBACK_HEX = '0100007F';
+/** The weak names in OpenSSH's compiled-in MAC list (catalog/audit/sshd/defaults.yaml), in offer order. */
+const DEFAULT_WEAK_MACS = ['umac-64-etm@openssh.com', 'hmac-sha1-etm@openssh.com', 'umac-64@openssh.com', 'hmac-sha1'];
 
 // In CI a missing sshd must fail the run, not skip it (apt-get install openssh-server).
 describe.runIf(sshdAvailable || process.env['CI'] === 'true')('real OpenSSH servers', () => {
@@ -49,7 +51,7 @@ describe.runIf(sshdAvailable || process.env['CI'] === 'true')('real OpenSSH serv
     }
   });
 
-  it('reports password logins on a server that allows them, and nothing else', async () => {
+  it('reports password logins on a server that allows them, and the weak MACs of the default offer as low', async () => {
     const r = await probe(`127.0.0.1:${passwordSshd.port}`);
     expect(r.problems).toEqual([]);
     expect(r.observations).toHaveLength(1);
@@ -57,7 +59,12 @@ describe.runIf(sshdAvailable || process.env['CI'] === 'true')('real OpenSSH serv
     expect(o).toMatchObject({ outcome: 'identified', service: 'ssh', product: 'OpenSSH', auth: 'login' });
     expect(o.version).toMatch(/^\d+\.\d+p\d+$/);
     expect(o.facts['authMethods']).toEqual(['publickey', 'password']);
-    expect(r.findings.map((f) => [f.rule, f.severity, f.control, f.subTechnique])).toEqual([['probe.ssh.password-auth', 'high', 'M1026', 'ssh-access']]);
+    expect(r.findings.map((f) => [f.rule, f.severity, f.control, f.subTechnique])).toEqual([
+      ['probe.ssh.password-auth', 'high', 'M1026', 'ssh-access'],
+      // OpenSSH's compiled-in MACs keep SHA-1 and 64-bit tags last for old peers: the audit of the same default says low too
+      ['probe.ssh.weak-algorithms', 'low', 'M1050', 'ssh-access'],
+    ]);
+    expect((r.findings[1]?.evidence['weak'] as { name: string }[]).map((w) => w.name)).toEqual(DEFAULT_WEAK_MACS);
     expect(r.findings[0]?.location).toEqual({ host: '127.0.0.1', port: passwordSshd.port });
     // Only the none method was tried: sshd logged no password attempt.
     expect(passwordSshd.log()).not.toMatch(/Failed password/);
@@ -79,9 +86,9 @@ describe.runIf(sshdAvailable || process.env['CI'] === 'true')('real OpenSSH serv
 
   it('names the weak algorithms a legacy configuration adds', async () => {
     const r = await probe(`127.0.0.1:${legacySshd.port}`);
-    expect(r.findings.map((f) => f.rule)).toEqual(['probe.ssh.weak-algorithms']);
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([['probe.ssh.weak-algorithms', 'medium']]);
     const weak = (r.findings[0]?.evidence['weak'] as { name: string }[]).map((w) => w.name);
-    expect(weak).toEqual(['diffie-hellman-group14-sha1', 'aes128-cbc', 'hmac-md5']);
+    expect(weak).toEqual(['diffie-hellman-group14-sha1', 'aes128-cbc', ...DEFAULT_WEAK_MACS, 'hmac-md5']);
   });
 
   it('probes several endpoints in one run and reports progress', async () => {
@@ -95,7 +102,7 @@ describe.runIf(sshdAvailable || process.env['CI'] === 'true')('real OpenSSH serv
     });
     expect(r.observations.map((o) => o.endpoint.port).sort()).toEqual([passwordSshd.port, hardenedSshd.port].sort());
     expect(progress.sort()).toEqual([13, 23, 33]);
-    expect(r.findings.map((f) => f.rule)).toEqual(['probe.ssh.password-auth']);
+    expect(r.findings.map((f) => f.rule)).toEqual(['probe.ssh.password-auth', 'probe.ssh.weak-algorithms']);
   });
 });
 

@@ -149,6 +149,7 @@ describe.runIf(ready || process.env['CI'])('sweep over 127.0.0.0/24', () => {
     expect(got).toEqual(
       [
         `127.0.0.2:${sshd.port} probe.ssh.password-auth high M1026`,
+        `127.0.0.2:${sshd.port} probe.ssh.weak-algorithms low M1050`,
         `127.0.0.3:${web.port} probe.http.kubelet.open critical M1037`,
         `127.0.0.4:${vnc.port} probe.vnc.exposed medium M1037`,
         `127.0.0.4:${vnc.port} probe.vnc.no-auth critical M1026`,

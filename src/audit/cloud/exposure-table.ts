@@ -2,10 +2,8 @@
  * catalog/audit/cloud/data/exposure.yaml: service severity and adjustments as data, and the step
  * that turns an evaluated Exposure into a RuleHit for the rule catalogue.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../../catalog/paths.js';
+import { readCatalogue, type CatalogueKind } from '../../catalog/loader.js';
 import { managementServices } from '../../catalog/services.js';
 import { SEVERITIES, bump, severityRank, type Severity } from '../../model/severity.js';
 import type { CheckHit } from '../checks.js';
@@ -27,18 +25,18 @@ const TableSchema = z
   .strict();
 export type ExposureTable = z.infer<typeof TableSchema>;
 
-let cached: ExposureTable | undefined;
+export const EXPOSURE_TABLE_KIND: CatalogueKind<ExposureTable> = {
+  id: 'exposure-table',
+  description: 'Severity of an open management port per service and its adjustments (catalog/audit/cloud/data/exposure.yaml)',
+  schema: TableSchema,
+  check: (table) => {
+    const known = new Set(managementServices().map((s) => s.id));
+    return Object.keys(table.services).flatMap((id) => (known.has(id) ? [] : [{ path: ['services', id], message: `unknown service id ${id}` }]));
+  },
+};
 
 export function exposureTable(): ExposureTable {
-  if (!cached) {
-    const table = TableSchema.parse(parse(readFileSync(catalogPath('audit', 'cloud', 'data', 'exposure.yaml'), 'utf8')));
-    const known = new Set(managementServices().map((s) => s.id));
-    for (const id of Object.keys(table.services)) {
-      if (!known.has(id)) throw new Error(`catalog/audit/cloud/data/exposure.yaml: unknown service id ${id}`);
-    }
-    cached = table;
-  }
-  return cached;
+  return readCatalogue(EXPOSURE_TABLE_KIND, 'audit', 'cloud', 'data', 'exposure.yaml');
 }
 
 export function webPorts(): ReadonlySet<number> {

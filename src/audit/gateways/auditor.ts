@@ -4,7 +4,7 @@ import type { Auditor, AuditResult, InputProblem } from '../types.js';
 import { runChecks } from '../checks.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { shippedAdvisoryLookup } from './advisory-lookup.js';
+import { shippedAdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS, type GatewayInput } from './checks.js';
 import { gatewayKindOf } from './native.js';
 

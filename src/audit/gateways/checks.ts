@@ -2,7 +2,7 @@
 import { defineChecks } from '../checks.js';
 import type { K8sObject } from '../kubernetes/objects.js';
 import type { PositionedDocument } from '../yaml-positions.js';
-import type { AdvisoryLookup } from './advisory-lookup.js';
+import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { ingressNginxVersionHits, kongManifestHits, traefikManifestHits } from './manifest.js';
 import { apisixAdminAllowAll, apisixDefaultAdminKey, envoyHits, kongConfHits, traefikTomlHits, traefikYamlHits, type GatewayKind } from './native.js';
 

@@ -10,7 +10,7 @@ import { imageMatchesHint, parseImage } from '../kubernetes/admin-workloads.js';
 import { imageVersion } from '../kubernetes/components.js';
 import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from '../kubernetes/objects.js';
 import { parseKongListen, traefikBool } from './listeners.js';
-import type { AdvisoryLookup } from './advisory-lookup.js';
+import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 
 interface EnvVar {
   name: string;

@@ -3,10 +3,8 @@
  * given Service port lead to their management port? Knowledge comes from catalog/services.yaml plus
  * catalog/audit/kubernetes/data/admin-workloads.yaml.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../../catalog/paths.js';
+import { readCatalogue, type CatalogueKind } from '../../catalog/loader.js';
 import { managementServices, type ManagementService } from '../../catalog/services.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
 import { containersOf, effectiveNamespace, podTemplate, selectorMatches, type K8sObject } from './objects.js';
@@ -26,6 +24,12 @@ const HintsSchema = z
   })
   .strict();
 
+export const ADMIN_WORKLOADS_KIND: CatalogueKind<z.infer<typeof HintsSchema>> = {
+  id: 'admin-workloads',
+  description: 'How management services show in Kubernetes workloads: images, ports, Service names (catalog/audit/kubernetes/data/admin-workloads.yaml)',
+  schema: HintsSchema,
+};
+
 export interface AdminProfile {
   service: ManagementService;
   images: string[];
@@ -37,7 +41,7 @@ let profiles: AdminProfile[] | undefined;
 
 export function adminProfiles(): AdminProfile[] {
   if (profiles) return profiles;
-  const hints = HintsSchema.parse(parse(readFileSync(catalogPath('audit', 'kubernetes', 'data', 'admin-workloads.yaml'), 'utf8')));
+  const hints = readCatalogue(ADMIN_WORKLOADS_KIND, 'audit', 'kubernetes', 'data', 'admin-workloads.yaml');
   const byId = new Map(hints.workloads.map((h) => [h.service, h]));
   for (const id of byId.keys()) {
     if (!managementServices().some((s) => s.id === id)) throw new Error(`admin-workloads.yaml: unknown service id ${id}`);

@@ -8,7 +8,7 @@ import type { Auditor, AuditResult } from '../types.js';
 import { runChecks } from '../checks.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
-import { shippedAdvisoryLookup, type AdvisoryLookup } from '../gateways/advisory-lookup.js';
+import { shippedAdvisoryLookup, type AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS } from '../gateways/checks.js';
 import { KUBERNETES_CHECKS } from './checks.js';
 import { collectObjects } from './objects.js';

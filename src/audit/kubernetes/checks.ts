@@ -1,6 +1,6 @@
 /** Kubernetes rules (catalog/audit/kubernetes/<id>/): each over the objects of one manifest file. */
 import { defineChecks } from '../checks.js';
-import type { AdvisoryLookup } from '../gateways/advisory-lookup.js';
+import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import {
   apiserverAlwaysAdmit,
   apiserverAlwaysAllow,

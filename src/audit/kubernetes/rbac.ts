@@ -4,19 +4,20 @@
  * ServiceAccount included). The referenced role is resolved in the same input, else from the
  * list of built-in roles in catalog/audit/kubernetes/data/builtin-roles.yaml.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../../catalog/paths.js';
+import { readCatalogue, type CatalogueKind } from '../../catalog/loader.js';
 import type { CheckHit } from '../checks.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
 import { effectiveNamespace, lineAt, resourceName, type K8sObject } from './objects.js';
 
-const BuiltinSchema = z.object({ write: z.array(z.string()), readOnly: z.array(z.string()) }).strict();
-let builtins: z.infer<typeof BuiltinSchema> | undefined;
-function builtinRoles(): z.infer<typeof BuiltinSchema> {
-  builtins ??= BuiltinSchema.parse(parse(readFileSync(catalogPath('audit', 'kubernetes', 'data', 'builtin-roles.yaml'), 'utf8')));
-  return builtins;
+export const BUILTIN_ROLES_KIND: CatalogueKind<{ write: string[]; readOnly: string[] }> = {
+  id: 'builtin-roles',
+  description: 'Kubernetes built-in ClusterRoles that can write, and those that only read (catalog/audit/kubernetes/data/builtin-roles.yaml)',
+  schema: z.object({ write: z.array(z.string()), readOnly: z.array(z.string()) }).strict(),
+};
+
+function builtinRoles(): { write: string[]; readOnly: string[] } {
+  return readCatalogue(BUILTIN_ROLES_KIND, 'audit', 'kubernetes', 'data', 'builtin-roles.yaml');
 }
 
 const EVERYONE: Record<string, { who: string; severity: 'critical' | 'high' }> = {

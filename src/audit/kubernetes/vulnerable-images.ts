@@ -5,7 +5,7 @@
  * the ingress-nginx controller is left to gw-ingress-nginx-vulnerable.
  */
 import type { CheckHit } from '../checks.js';
-import type { AdvisoryLookup } from '../gateways/advisory-lookup.js';
+import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { shippedProducts, type AdvisoryProduct } from '../../intel/advisory-products.js';
 import { imageMatchesHint, parseImage } from './admin-workloads.js';
 import { containersOf, lineAt, resourceName, type K8sObject } from './objects.js';

@@ -1,5 +1,6 @@
 import { wildcardMatch } from './match.js';
-import { algorithmData, sshdDefaults, type AlgorithmKeyword } from './data.js';
+import { listOfKeyword, onlyAead as onlyAeadCiphers, terrapinModes, weakIn } from '../../catalog/ssh-algorithms.js';
+import { sshdDefaults, type AlgorithmKeyword } from './data.js';
 import type { Setting } from './effective.js';
 
 export interface AlgorithmList {
@@ -43,28 +44,19 @@ export interface WeakAlgorithm {
 }
 
 export function weakAlgorithms(list: AlgorithmList): WeakAlgorithm[] {
-  const rules = algorithmData().weak[list.keyword] ?? [];
-  const out: WeakAlgorithm[] = [];
-  for (const name of list.offered) {
-    const rule = rules.find((r) => wildcardMatch(name, r.pattern));
-    if (rule) out.push({ name, reason: rule.reason, written: list.written.includes(name) });
-  }
-  return out;
+  const kind = listOfKeyword(list.keyword);
+  if (!kind) return [];
+  // The file cannot show whether sshd has strict key exchange (no keyword), so Terrapin reasons stay.
+  return weakIn(kind, list.offered).map((w) => ({ ...w, written: list.written.includes(w.name) }));
 }
 
 /** True when every offered cipher carries its own integrity protection, so MACs are never used. */
 export function onlyAead(ciphers: AlgorithmList): boolean {
-  const aead = algorithmData().aead;
-  return ciphers.offered.every((c) => aead.includes(c));
+  return onlyAeadCiphers(ciphers.offered);
 }
 
 /** The combination CVE-2023-48795 needs, if offered: chacha20-poly1305, or a CBC cipher with an EtM MAC. */
 export function terrapinExposure(ciphers: AlgorithmList, macs: AlgorithmList): string[] {
-  const t = algorithmData().terrapin;
-  const out: string[] = [];
-  if (ciphers.offered.includes(t.cipher)) out.push(t.cipher);
-  const cbc = ciphers.offered.filter((c) => wildcardMatch(c, t.cbcCipher));
-  const etm = macs.offered.filter((m) => wildcardMatch(m, t.etmMac));
-  if (cbc.length > 0 && etm.length > 0) out.push(...cbc.map((c) => `${c} with ${etm.join('/')}`));
-  return out;
+  const t = terrapinModes(ciphers.offered, macs.offered);
+  return [...t.chacha20, ...t.cbcWithEtm.ciphers.map((c) => `${c} with ${t.cbcWithEtm.macs.join('/')}`)];
 }

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { parseIp } from '../../intel/ranges.js';
+import { wildcardMatch } from '../../util/wildcard.js';
 
 /** Match criteria sshd supports (sshd_config(5) "Match"). */
 export const MATCH_ATTRS = ['user', 'group', 'host', 'address', 'localaddress', 'localport', 'rdomain'] as const;
@@ -60,31 +61,7 @@ function validateValue(attr: MatchAttr, value: string): string | undefined {
   return undefined;
 }
 
-/** sshd's wildcard match: `*` any run, `?` one character, whole string. */
-export function wildcardMatch(text: string, pattern: string): boolean {
-  // Iterative matcher with one backtrack point (linear-ish, no regex built from input).
-  let t = 0;
-  let p = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const pc = pattern[p];
-    if (pc === '?' || (pc !== undefined && pc !== '*' && pc === text[t])) {
-      t++;
-      p++;
-    } else if (pc === '*') {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
-}
+export { wildcardMatch };
 
 /** 1 = a positive pattern matched, -1 = a negated one matched, 0 = nothing matched (sshd's semantics). */
 export function matchPatternList(text: string, list: string, lower = false): -1 | 0 | 1 {

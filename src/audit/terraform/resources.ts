@@ -219,17 +219,7 @@ export function asList(v: unknown): unknown[] | Unknown | undefined {
   return Array.isArray(v) ? v : [v];
 }
 
-export function asText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
-}
-
-export function asNumber(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
-  return undefined;
-}
+export { asNumber, asText } from '../../util/values.js';
 
 /** true / false / undefined (unset) / Unknown (depends on apply-time input). */
 export function asBool(v: unknown): boolean | undefined | Unknown {

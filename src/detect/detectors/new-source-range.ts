@@ -22,6 +22,7 @@
  * (alerts are immutable once emitted).
  */
 import type { DrawbridgeEvent } from '../../model/event.js';
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { bump, type Severity } from '../../model/severity.js';
 import { SUB_TECHNIQUES, type SubTechnique } from '../../model/technique.js';
@@ -209,11 +210,7 @@ function follow(ev: DrawbridgeEvent, state: StateView, ctx: EventContext, range:
   const minutes = Math.max(1, Math.round(ttl / 60_000));
   return [
     makeAlert({
-      rule: ESCALATION_RULES[kind],
-      subTechnique: sub,
-      control: 'DS0029',
-      severity,
-      title: `${write ? 'Write' : 'Successful login'} (${describe(ev)}) to ${target} from ${range}, within ${minutes} min of a first connection from that range (escalates ${first})`,
+      ...alertText(ESCALATION_RULES[kind], { vars: { how: describe(ev), target, range, minutes, first }, severity, subTechnique: sub }),
       asset: target,
       location: logLocation(ev),
       time: new Date(ev.time).toISOString(),
@@ -239,14 +236,6 @@ function follow(ev: DrawbridgeEvent, state: StateView, ctx: EventContext, range:
         line: ev.ref.line,
         raw: ctx.raw,
       }),
-      explanation:
-        'A source range that had just connected to a management service for the first time went on to ' +
-        (write
-          ? 'change something through it. Scanners connect and leave; an intruder using an exposed interface or a stolen credential writes — creates routes, plugins, containers or pods — within minutes.'
-          : 'log in successfully. Scanners connect, fail and leave; a login that follows means a working credential (guessed, stolen or planted) in the hands of whoever holds that range.'),
-      remediation:
-        `Review what ${range} did (the record above and those around it) and undo what is not yours; if the ${write ? 'change' : 'login'} is not ` +
-        `expected, revoke the credential used. Restrict the management interface to VPN or allow-listed ranges (M1037) and require authentication on it.`,
     }),
   ];
 }
@@ -267,11 +256,11 @@ function connectionAlert(ev: DrawbridgeEvent, state: StateView, ctx: EventContex
   const writeSeen = state.marked(FOLLOW_WRITE_NS, range, ev.time);
   const severity = connectionSeverity({ login: loginSeen, write: writeSeen, foreign: origin.foreign, internal: origin.internal });
   const alert = makeAlert({
-    rule: RULE,
-    subTechnique: c.subTechnique,
-    control: 'DS0029',
-    severity,
-    title: `${c.login ? `Login as ${c.user ?? '?'}` : 'Connection'} to ${target} (${c.service}) from ${range}, a range never seen for it${writeSeen ? ', with writes from that range' : ''}`,
+    ...alertText(RULE, {
+      vars: { what: c.login ? `Login as ${c.user ?? '?'}` : 'Connection', target, service: c.service, range, writes: writeSeen ? ', with writes from that range' : '', port: c.port },
+      severity,
+      subTechnique: c.subTechnique,
+    }),
     asset: target,
     location: logLocation(ev),
     time: new Date(ev.time).toISOString(),
@@ -293,13 +282,6 @@ function connectionAlert(ev: DrawbridgeEvent, state: StateView, ctx: EventContex
       line: ev.ref.line,
       raw: ctx.raw,
     }),
-    explanation:
-      'A management service accepted a connection from a network it has not been reached from before (within the baseline). ' +
-      'Attackers using stolen credentials or exposed interfaces arrive from new ranges; administrators usually come from a few known ones. ' +
-      'A connection alone is usually an Internet scanner (low); a login or a write from the same range within minutes raises it.',
-    remediation:
-      `Check who connected from ${range}. If the range is legitimate, add it to organisation.allowedRanges in drawbridge.yaml; ` +
-      `otherwise restrict ${c.service} on port ${c.port} to VPN or allow-listed ranges (security group / firewall), as M1037 asks.`,
   });
   // A write still to come escalates this alert (unless one was seen already).
   if (!writeSeen) {

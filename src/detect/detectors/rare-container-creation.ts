@@ -12,6 +12,7 @@
  * A record read again after a restart is not counted again.
  */
 import type { ApiEvent } from '../../model/event.js';
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { atLeast, SEVERITIES, type Severity } from '../../model/severity.js';
 import { evidence, logLocation } from './common.js';
@@ -87,14 +88,12 @@ export const rareContainerCreation: Detector = {
     const spec = bits === undefined ? 'privileged bits unknown: this record has no request body' : bits.length === 0 ? 'no privileged settings' : `privileged settings: ${bits.join(', ')}`;
     const what = `${c.kind}${c.name !== undefined ? ` ${c.name}` : ''}`;
     const alert = makeAlert({
-      rule: this.id,
-      subTechnique: apiSubTechnique(event),
-      control: this.control,
-      severity,
-      title:
-        firstAlert !== undefined
-          ? `${what} created by ${who.label} on ${target} has ${spec} (seen in a further record of an alerted creation)`
-          : `${who.label} created ${what} on ${target} (${spec}); ${prior === 0 ? 'no' : `only ${prior}`} earlier creation${prior === 1 ? '' : 's'} by this identity in the baseline`,
+      ...alertText(this.id, {
+        vars: { who: who.label, what, target, spec, prior: prior === 0 ? 'no' : `only ${prior}`, creations: prior === 1 ? 'creation' : 'creations' },
+        severity,
+        subTechnique: apiSubTechnique(event),
+        variant: { title: firstAlert !== undefined ? 'further-record' : 'first', remediation: event.service === 'kubernetes' ? 'kubernetes' : 'docker' },
+      }),
       asset: `${who.label}@${target}`,
       location: logLocation(event),
       time: new Date(event.time).toISOString(),
@@ -122,16 +121,6 @@ export const rareContainerCreation: Detector = {
         line: event.ref.line,
         raw: ctx.raw,
       }),
-      explanation:
-        'A container was started (or a workload object that starts containers was created) by an identity that seldom does so. ' +
-        'After getting in through an exposed management API or a stolen credential, attackers deploy their own containers at once — ' +
-        'often privileged, with the host filesystem or namespaces, to take over the node.',
-      remediation:
-        event.service === 'kubernetes'
-          ? `Check with the owner of ${who.label} that ${what} is theirs; if not, delete it, revoke the identity's credentials and review its RBAC bindings. ` +
-            'Enforce the "restricted" Pod Security Standard (pod-security.kubernetes.io/enforce label) on namespaces so privileged pods are refused.'
-          : `Check who created ${what}; if unknown, stop and remove it and the image. Never expose the Docker API without TLS client ` +
-            'certificates (dockerd --tlsverify), and keep it off public networks (M1037).',
     });
     if (c.key !== undefined) {
       if (firstAlert === undefined) {

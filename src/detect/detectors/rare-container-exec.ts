@@ -4,6 +4,7 @@
  * own it is routine debugging; its weight comes from the incident it joins (the intrusion chain
  * links it by source and identity), where it shows what the intruder did inside.
  */
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { evidence, logLocation } from './common.js';
 import { apiIdentity, apiTarget } from './identity.js';
@@ -26,11 +27,10 @@ export const rareContainerExec: Detector = {
     const container = `${ev.namespace ? `${ev.namespace}/` : ''}${ev.name ?? '?'}`;
     return [
       makeAlert({
-        rule: this.id,
-        subTechnique: apiSubTechnique(ev),
-        control: this.control,
-        severity: 'low',
-        title: `${who.label} opened ${ev.subresource ?? ev.verb} into ${container} on ${target}; ${prior === 0 ? 'no' : `only ${prior}`} earlier by this identity in the baseline`,
+        ...alertText(this.id, {
+          vars: { who: who.label, action: ev.subresource ?? ev.verb, container, target, prior: prior === 0 ? 'no' : `only ${prior}` },
+          subTechnique: apiSubTechnique(ev),
+        }),
         asset: `${who.label}@${target}`,
         location: logLocation(ev),
         time: new Date(ev.time).toISOString(),
@@ -50,12 +50,6 @@ export const rareContainerExec: Detector = {
           line: ev.ref.line,
           raw: ctx.raw,
         }),
-        explanation:
-          'A command was run in (or a terminal attached to) a running container by an identity that seldom does so. Alone this is often ' +
-          'debugging; following a login from a new network or with a new credential it shows the intruder acting inside the workload.',
-        remediation:
-          'Ask the owner of the identity what the session was for. Restrict pods/exec and pods/attach in RBAC to the few people who debug ' +
-          'production, and record exec sessions (audit level Request for pods/exec).',
       }),
     ];
   },

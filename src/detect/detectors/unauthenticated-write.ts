@@ -5,6 +5,7 @@
  * access (the misconfiguration behind the Kubernetes entries of the technique), and somebody used
  * it. Always critical.
  */
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { evidence, logLocation } from './common.js';
 import { apiTarget } from './identity.js';
@@ -23,11 +24,7 @@ export const unauthenticatedWrite: Detector = {
     const object = `${ev.resource}${ev.subresource ? `/${ev.subresource}` : ''}${ev.name !== undefined || ev.namespace !== undefined ? ` ${ev.namespace ? `${ev.namespace}/` : ''}${ev.name ?? ''}` : ''}`;
     return [
       makeAlert({
-        rule: this.id,
-        subTechnique: 'exposed-kubernetes-api',
-        control: this.control,
-        severity: 'critical',
-        title: `Unauthenticated ${ev.verb} of ${object} on ${target} succeeded (${ev.actor || 'system:unauthenticated'}${ev.src ? ` from ${ev.src}` : ''})`,
+        ...alertText(this.id, { vars: { verb: ev.verb, object, target, actor: ev.actor || 'system:unauthenticated', from: ev.src ? ` from ${ev.src}` : '' } }),
         asset: `${ev.actor || 'system:anonymous'}@${target}`,
         location: logLocation(ev),
         time: new Date(ev.time).toISOString(),
@@ -49,15 +46,6 @@ export const unauthenticatedWrite: Detector = {
           line: ev.ref.line,
           raw: ctx.raw,
         }),
-        explanation:
-          'The Kubernetes API server accepted a change from a caller that presented no credentials. That happens only when anonymous ' +
-          'authentication is on and RBAC binds system:anonymous or system:unauthenticated to a role that can write — anyone who can reach ' +
-          'the API can then run workloads in the cluster.',
-        remediation:
-          'Remove the RoleBindings/ClusterRoleBindings whose subjects include system:anonymous or system:unauthenticated ' +
-          '(kubectl get clusterrolebindings,rolebindings -A -o wide). Disable anonymous authentication (kube-apiserver --anonymous-auth=false, ' +
-          'or an AuthenticationConfiguration limiting anonymous access to /healthz, /livez, /readyz), keep the API endpoint private (M1037), ' +
-          'and delete what the anonymous caller created.',
       }),
     ];
   },

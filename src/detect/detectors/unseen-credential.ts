@@ -6,6 +6,7 @@
  * outside the organisation's ranges and ASNs.
  */
 import type { AuthEvent, DrawbridgeEvent } from '../../model/event.js';
+import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { networkOf } from '../../intel/ranges.js';
 import { authHost, authSubTechnique, evidence, logLocation, sourceOrigin } from './common.js';
@@ -75,15 +76,16 @@ export const unseenCredential: Detector = {
     const isNew = state.seen(UNSEEN_CREDENTIAL_NS, `${identity}\u0000${cred.key}`, ev.time, config.detect.baselineExpiry);
     if (!isNew || ctx.learning) return [];
     const origin = sourceOrigin(ev.src, ctx.env);
-    const asText = origin.asn ? ` (AS${origin.asn.asn} ${origin.asn.org})` : origin.organisation ? ' (organisation range)' : ' (unknown ASN)';
+    const originText = origin.asn ? ` (AS${origin.asn.asn} ${origin.asn.org})` : origin.organisation ? ' (organisation range)' : ' (unknown ASN)';
     const passwordLike = ev.credentialKind === 'password' || cred.key.startsWith('method:');
     return [
       makeAlert({
-        rule: this.id,
-        subTechnique: authSubTechnique(ev),
-        control: this.control,
-        severity: origin.foreign ? 'high' : 'medium',
-        title: `Login to ${identity} with ${cred.label} never seen before, from ${ev.src}${asText}`,
+        ...alertText(this.id, {
+          vars: { identity, credential: cred.label, src: ev.src, origin: originText },
+          severity: origin.foreign ? 'high' : 'medium',
+          subTechnique: authSubTechnique(ev),
+          variant: { explanation: origin.foreign ? 'foreign' : 'inside', remediation: passwordLike ? 'password' : 'key' },
+        }),
         asset: identity,
         location: logLocation(ev),
         time: new Date(ev.time).toISOString(),
@@ -107,17 +109,6 @@ export const unseenCredential: Detector = {
           line: ev.ref.line,
           raw: ctx.raw,
         }),
-        explanation:
-          'A remote login succeeded with a credential this identity has not used before (within the baseline). Stolen or planted ' +
-          'keys and tokens look exactly like this: the attacker blends in with normal maintenance logins.' +
-          (origin.foreign ? ' The session came from a network outside the organisation’s ranges and ASNs, which raises the severity.' : ''),
-        remediation: passwordLike
-          ? 'Confirm the login with the account owner. Disable password logins (sshd_config: "PasswordAuthentication no", ' +
-            '"KbdInteractiveAuthentication no") and use keys or short-lived certificates instead.'
-          : 'Confirm the key or certificate with its owner. If unknown, remove it from authorized_keys (or revoke it: ' +
-            '"RevokedKeys" in sshd_config), rotate the account’s credentials and review what the session did. Prefer short-lived ' +
-            'certificates from your CA (TrustedUserCAKeys) over long-lived keys; for API tokens, revoke the token and prefer ' +
-            'short-lived bound tokens.',
       }),
     ];
   },

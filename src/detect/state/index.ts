@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { DrawbridgeConfig } from '../../config/schema.js';
 import { MemoryStateStore } from './memory.js';
@@ -23,4 +24,15 @@ export function stateDbPath(config: DrawbridgeConfig, cwd: string = process.cwd(
 export function openStateStore(config: DrawbridgeConfig, kind: 'configured' | 'memory' = 'configured'): StateStore {
   if (kind === 'memory') return new MemoryStateStore();
   return config.store === 'sqlite' ? new SqliteStateStore(stateDbPath(config)) : new RedisStateStore({ url: config.store });
+}
+
+/** Run fn on the configured store; reading commands on a missing SQLite file see an empty store rather than creating it. */
+export function withStateStore<T>(config: DrawbridgeConfig, write: boolean, fn: (store: StateStore) => T): T {
+  const path = stateDbPath(config);
+  const store: StateStore = config.store !== 'sqlite' || write || existsSync(path) ? openStateStore(config) : new MemoryStateStore();
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
 }

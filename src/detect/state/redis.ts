@@ -62,7 +62,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Escape Redis glob specials so a namespace matches only itself. */
 const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
-function num(v: RedisReply | undefined): number | undefined {
+function replyNumber(v: RedisReply | undefined): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v !== '') {
     const n = Number(v);
@@ -157,7 +157,7 @@ export class RedisStateStore implements StateStore {
   // ── seen ────────────────────────────────────────────────────────────────────────────────────
   private readSeen(o: Overlay | undefined, k: string): SeenEntry | undefined {
     if (o?.seen.has(k)) return o.seen.get(k) ?? undefined;
-    const [first, last] = strings(this.call('HMGET', k, 'first', 'last')).map((x) => num(x));
+    const [first, last] = strings(this.call('HMGET', k, 'first', 'last')).map((x) => replyNumber(x));
     const e = first !== undefined && last !== undefined ? { first, last } : undefined;
     o?.seen.set(k, e ?? null);
     return e;
@@ -196,8 +196,8 @@ export class RedisStateStore implements StateStore {
         const events: CounterState['events'] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) {
           // member "time:n:unique"; the score is the time.
-          const n = num(flat[i]!.split(':')[1]);
-          const t = num(flat[i + 1]);
+          const n = replyNumber(flat[i]!.split(':')[1]);
+          const t = replyNumber(flat[i + 1]);
           if (n !== undefined && t !== undefined) events.push({ time: t, n });
         }
         c = { events, added: [] };
@@ -228,7 +228,7 @@ export class RedisStateStore implements StateStore {
     if (o?.marks.has(k)) until = o.marks.get(k)!.until;
     else if (o?.markReads.has(k)) until = o.markReads.get(k);
     else {
-      until = num(this.call('GET', k));
+      until = replyNumber(this.call('GET', k));
       o?.markReads.set(k, until);
     }
     return until !== undefined && time <= until;
@@ -254,7 +254,7 @@ export class RedisStateStore implements StateStore {
   recordAlert(alert: Alert): boolean {
     return this.within((o) => {
       let known = o.alertKnown.get(alert.id);
-      if (known === undefined) known = num(this.call('EXISTS', this.alertKey(alert.id))) === 1;
+      if (known === undefined) known = replyNumber(this.call('EXISTS', this.alertKey(alert.id))) === 1;
       if (known) return false;
       o.alertKnown.set(alert.id, true);
       o.newAlerts.push(alert);
@@ -300,7 +300,7 @@ export class RedisStateStore implements StateStore {
     const values = this.redis.run({ type: 'pipeline', cmds: keys.map((k) => ['HMGET', k, 'first', 'last']) });
     const byKey = new Map<string, SeenEntry | null>();
     (Array.isArray(values) ? values : []).forEach((v, i) => {
-      const [first, last] = strings(v).map((x) => num(x));
+      const [first, last] = strings(v).map((x) => replyNumber(x));
       if (first !== undefined && last !== undefined) byKey.set(keys[i]!, { first, last });
     });
     for (const [k, e] of this.tx?.seen ?? []) if (this.tx!.seenDirty.has(k) && k.startsWith(head)) byKey.set(k, e);
@@ -334,7 +334,7 @@ export class RedisStateStore implements StateStore {
     const keys = strings(this.redis.run({ type: 'scan', match }));
     const values = strings(this.redis.run({ type: 'pipeline', cmds: keys.map((k) => ['GET', k]) }));
     const stale = keys.filter((_, i) => {
-      const until = num(values[i]);
+      const until = replyNumber(values[i]);
       return until !== undefined && until < now;
     });
     if (stale.length > 0) this.redis.run({ type: 'pipeline', cmds: stale.map((k) => ['DEL', k]) });

@@ -1,7 +1,5 @@
-import { closeSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ensureStateDir, STATE_FILE_MODE } from '../../io/state-files.js';
+import { createStateFile } from '../../io/state-files.js';
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
 import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
@@ -157,11 +155,7 @@ export class SqliteStateStore implements StateStore {
   private readonly runTx: (fn: () => unknown) => unknown;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') {
-      ensureStateDir(dirname(path));
-      // Created owner-only before SQLite opens it: its -wal and -shm files take the database file's mode.
-      closeSync(openSync(path, 'a', STATE_FILE_MODE));
-    }
+    if (path !== ':memory:') createStateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL under WAL is durable against a process crash; only an OS crash can drop the last commits.

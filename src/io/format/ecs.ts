@@ -57,7 +57,7 @@ export function ecsCategories(control: Control): string[] {
   }
 }
 
-function str(v: unknown): string | undefined {
+function nonEmptyText(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
@@ -78,7 +78,7 @@ export function toEcsDocument(f: Finding, now: number): Record<string, unknown> 
   const time = isAlert ? (f as { time: string }).time : new Date(now).toISOString();
   const ev = f.evidence;
   const loc = f.location;
-  const src = str(ev.src);
+  const src = nonEmptyText(ev.src);
   const doc: Record<string, unknown> = {
     '@timestamp': time,
     ecs: { version: ECS_VERSION },
@@ -126,12 +126,12 @@ export function toEcsDocument(f: Finding, now: number): Record<string, unknown> 
     doc.source = compact({
       ip: src,
       port: port(ev.srcPort),
-      as: ev.asn !== undefined || ev.asOrg !== undefined ? compact({ number: typeof ev.asn === 'number' ? ev.asn : undefined, organization: str(ev.asOrg) ? { name: ev.asOrg } : undefined }) : undefined,
+      as: ev.asn !== undefined || ev.asOrg !== undefined ? compact({ number: typeof ev.asn === 'number' ? ev.asn : undefined, organization: nonEmptyText(ev.asOrg) ? { name: ev.asOrg } : undefined }) : undefined,
     });
   }
-  const user = str(ev.user);
+  const user = nonEmptyText(ev.user);
   if (user) doc.user = { name: user };
-  const dst = str(ev.host);
+  const dst = nonEmptyText(ev.host);
   if (dst) doc.destination = compact({ address: dst, port: port(ev.port) });
   if ('source' in loc) doc.log = { file: { path: loc.source }, offset: loc.offset };
   return doc;

@@ -69,7 +69,7 @@ export class Spool {
   }
 
   async append(entry: SpoolEntry): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     await appendFile(this.path, JSON.stringify(entry) + '\n', { mode: 0o600 });
   }
 

@@ -274,7 +274,7 @@ export class WebhookSink implements DurableSink {
 
   private async keepRejected(record: Record<string, unknown>): Promise<void> {
     const path = this.opts.rejectedPath ?? this.opts.spoolPath.replace(/\.jsonl$/, '') + '.rejected.jsonl';
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await appendFile(path, JSON.stringify({ time: new Date(this.now()).toISOString(), ...record }) + '\n', { mode: 0o600 });
   }
 }

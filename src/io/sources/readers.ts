@@ -1,7 +1,7 @@
 /**
- * Readers of lines for the detect pipeline's sources stage: a file read once from its checkpoint, a file followed as
- * it grows and rotates, or a stream (stdin, a syslog receiver's lines). Each read hands the engine the
- * next lines and, for files, the resume point after them; the engine commits both in one batch.
+ * Readers of lines for the detect pipeline's sources stage: a file read once from its checkpoint, a file
+ * followed as it grows and rotates, or a stream (stdin, a syslog receiver's lines). Each read hands the
+ * pipeline the next lines and, for files, the resume point after them; it commits both in one batch.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -51,7 +51,7 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function num(s: string, from: number, len: number): number {
+function digitsAt(s: string, from: number, len: number): number {
   let n = 0;
   for (let i = from; i < from + len; i++) {
     const c = s.charCodeAt(i);
@@ -89,12 +89,12 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, s: number,
 export function parseRfc3339(s: string, i = 0): [number, number] | undefined {
   if (s.length < i + 20) return undefined;
   if (s[i + 4] !== '-' || s[i + 7] !== '-' || (s[i + 10] !== 'T' && s[i + 10] !== 't') || s[i + 13] !== ':' || s[i + 16] !== ':') return undefined;
-  const y = num(s, i, 4);
-  const mo = num(s, i + 5, 2);
-  const d = num(s, i + 8, 2);
-  const h = num(s, i + 11, 2);
-  const mi = num(s, i + 14, 2);
-  const sec = num(s, i + 17, 2);
+  const y = digitsAt(s, i, 4);
+  const mo = digitsAt(s, i + 5, 2);
+  const d = digitsAt(s, i + 8, 2);
+  const h = digitsAt(s, i + 11, 2);
+  const mi = digitsAt(s, i + 14, 2);
+  const sec = digitsAt(s, i + 17, 2);
   let j = i + 19;
   let ms = 0;
   if (s[j] === '.') {
@@ -104,15 +104,15 @@ export function parseRfc3339(s: string, i = 0): [number, number] | undefined {
     if (j === start) return undefined;
     // Milliseconds from the first three fraction digits; finer digits do not change event order here.
     const frac = s.slice(start, Math.min(j, start + 3)).padEnd(3, '0');
-    ms = num(frac, 0, 3);
+    ms = digitsAt(frac, 0, 3);
   }
   let offset = 0;
   const z = s[j];
   if (z === 'Z' || z === 'z') j++;
   else if (z === '+' || z === '-') {
     if (s[j + 3] !== ':') return undefined;
-    const oh = num(s, j + 1, 2);
-    const om = num(s, j + 4, 2);
+    const oh = digitsAt(s, j + 1, 2);
+    const om = digitsAt(s, j + 4, 2);
     if (Number.isNaN(oh) || Number.isNaN(om) || oh > 23 || om > 59) return undefined;
     offset = (z === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
     j += 6;
@@ -169,9 +169,9 @@ function parseRfc3164(s: string, i: number, clock: Rfc3164Clock): EnvelopeResult
   if (month === undefined || s[i + 3] !== ' ' || s[i + 9] !== ':' || s[i + 12] !== ':' || s[i + 15] !== ' ') return undefined;
   const d1 = s.charCodeAt(i + 4);
   const day = (d1 === 32 ? 0 : d1 - 48) * 10 + (s.charCodeAt(i + 5) - 48);
-  const h = num(s, i + 7, 2);
-  const mi = num(s, i + 10, 2);
-  const sec = num(s, i + 13, 2);
+  const h = digitsAt(s, i + 7, 2);
+  const mi = digitsAt(s, i + 10, 2);
+  const sec = digitsAt(s, i + 13, 2);
   if ((d1 !== 32 && !isDigit(d1)) || !isDigit(s.charCodeAt(i + 5)) || Number.isNaN(h + mi + sec)) return undefined;
   const year = rfc3164Year(clock, month, day, h, mi, sec);
   const time = utc(year, month, day, h, mi, sec, 0);

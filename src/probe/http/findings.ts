@@ -1,18 +1,8 @@
+import { findingText } from '../../catalog/texts.js';
+import { remediationOf, type AdvisoryHit } from '../../intel/advisory-lookup.js';
 import { makeFinding, type Finding } from '../../model/finding.js';
-import type { Severity } from '../../model/severity.js';
 import type { Endpoint } from '../types.js';
 import type { CredentialAttempt, SignatureVerdict } from './engine.js';
-
-/** An advisory that applies to the version seen (shape of src/intel/advisories.ts AdvisoryMatch, trimmed). */
-export interface AdvisoryHit {
-  id: string;
-  aliases: string[];
-  summary: string;
-  severity: Severity;
-  confidence: 'confirmed' | 'possible';
-  fixed: string[];
-  remediation: string;
-}
 
 export interface FindingContext {
   endpoint: Endpoint;
@@ -31,17 +21,14 @@ export function buildFindings(c: FindingContext): Finding[] {
   const base = { subTechnique: sig.subTechnique, asset: c.asset, location } as const;
   const evidence = { url: c.url, product: sig.id, version: v.version, auth: v.auth, because: v.because, proof: v.proof };
   const out: Finding[] = [];
+  const named = { name: sig.name, url: c.url };
   if (v.auth === 'open' && sig.severity.open !== 'none') {
     out.push(
       makeFinding({
         ...base,
+        ...findingText('probe.http.open', { vars: { ...named, because: v.because ?? 'A sensitive endpoint answered without credentials', remediation: sig.remediation.open }, severity: sig.severity.open, subTechnique: sig.subTechnique }),
         rule: `probe.http.${sig.id}.open`,
-        control: 'M1037',
-        severity: sig.severity.open,
-        title: `${sig.name} answers strangers without authentication`,
         evidence,
-        explanation: `${v.because ?? 'A sensitive endpoint answered without credentials'}. Anyone who reaches ${c.url} gets the same.`,
-        remediation: sig.remediation.open,
         confidence: 'confirmed',
       }),
     );
@@ -50,13 +37,9 @@ export function buildFindings(c: FindingContext): Finding[] {
     out.push(
       makeFinding({
         ...base,
+        ...findingText('probe.http.login-exposed', { vars: { ...named, because: v.because ?? 'login required', remediation: sig.remediation.login }, severity: sig.severity.login, subTechnique: sig.subTechnique }),
         rule: `probe.http.${sig.id}.login-exposed`,
-        control: 'M1037',
-        severity: sig.severity.login,
-        title: `${sig.name} login is reachable from outside`,
         evidence,
-        explanation: `The service asks for credentials (${v.because ?? 'login required'}), but its login is exposed to password guessing and to pre-authentication bugs.`,
-        remediation: sig.remediation.login,
         confidence: 'confirmed',
       }),
     );
@@ -79,14 +62,14 @@ export function buildFindings(c: FindingContext): Finding[] {
     out.push(
       makeFinding({
         ...base,
+        ...findingText('probe.http.advisory', {
+          vars: { ...named, version: v.version ?? '', id: a.id, aliases: a.aliases.length ? ` (${a.aliases.join(', ')})` : '', summary: a.summary, remediation: remediationOf(a) },
+          severity: a.severity,
+          subTechnique: sig.subTechnique,
+        }),
         rule: `probe.http.${sig.id}.advisory`,
         key: a.id,
-        control: 'M1050',
-        severity: a.severity,
-        title: `${sig.name} ${v.version} is affected by ${a.id}${a.aliases.length ? ` (${a.aliases.join(', ')})` : ''}`,
         evidence: { url: c.url, product: sig.id, version: v.version, advisory: a.id, aliases: a.aliases, fixed: a.fixed },
-        explanation: a.summary,
-        remediation: a.remediation,
         confidence: a.confidence,
       }),
     );
@@ -96,13 +79,9 @@ export function buildFindings(c: FindingContext): Finding[] {
     out.push(
       makeFinding({
         ...base,
+        ...findingText('probe.http.default-credentials', { vars: { ...named, credential: accepted.label }, subTechnique: sig.subTechnique }),
         rule: `probe.http.${sig.id}.default-credentials`,
-        control: 'M1026',
-        severity: 'critical',
-        title: `${sig.name} accepts the vendor default credential "${accepted.label}"`,
         evidence: { url: c.url, product: sig.id, credential: accepted.label, path: accepted.path, status: accepted.status },
-        explanation: 'The vendor default is public knowledge; anyone who reaches the service logs in as its administrator.',
-        remediation: `Change the default credential "${accepted.label}" now, and keep the service off the internet.`,
         confidence: 'confirmed',
       }),
     );

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { probeSignatures, type Signature } from '../../catalog/signatures.js';
-import { matchAdvisories } from '../../intel/advisories.js';
+import { shippedAdvisoryLookup, type AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import type { Finding } from '../../model/finding.js';
 import { inspectTls, type TlsInspection } from '../tls/inspect.js';
 import { NotThisProtocol, type Endpoint, type Fingerprinter, type Observation, type ProbeOptions } from '../types.js';
 import { isClientCertRefusal, plainHttpRejection, sendHttp, type HttpOutcome, type Scheme } from './client.js';
 import { runSignatures, tryDefaultCredentials, type CredentialAttempt, type HttpExchange, type HttpFetch } from './engine.js';
-import { buildFindings, type AdvisoryHit } from './findings.js';
+import { buildFindings } from './findings.js';
 import type { HttpResponse } from './match.js';
 
-/** Looks up advisories for a product version (src/intel/advisories.ts `matchAdvisories` by default). */
-export type AdvisoryLookup = (pkg: string, version: string) => AdvisoryHit[];
+export type { AdvisoryLookup };
 
 export interface HttpFingerprinterDeps {
   signatures?: readonly Signature[];
@@ -19,8 +18,6 @@ export interface HttpFingerprinterDeps {
   noncePath?: () => string;
 }
 
-const defaultAdvisories: AdvisoryLookup = (pkg, version) =>
-  matchAdvisories(pkg, version).map((m) => ({ id: m.id, aliases: m.aliases, summary: m.summary, severity: m.severity, confidence: m.confidence, fixed: m.fixed, remediation: m.remediation }));
 
 /** nginx answers every path this way when `ssl_verify_client on` and no certificate came (probe-facts §2). */
 export function nginxClientCertMissing(r: HttpResponse): boolean {
@@ -74,7 +71,7 @@ function hostAsset(ep: Endpoint): string {
  * verdict into findings. Read-only: GET/HEAD plus the documented etcd range read.
  */
 export function createHttpFingerprinter(deps: HttpFingerprinterDeps = {}): Fingerprinter {
-  const lookup = deps.advisories ?? defaultAdvisories;
+  const lookup = deps.advisories ?? shippedAdvisoryLookup;
   const nonceOf = deps.noncePath ?? (() => `/drawbridge-${randomBytes(8).toString('hex')}`);
   return {
     id: 'http',

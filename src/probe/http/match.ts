@@ -54,7 +54,8 @@ export function compileRegex(src: string): RegExp {
   return re;
 }
 
-function asText(v: unknown): string {
+/** A matched value as the text a regex or `contains` is tried on (objects as JSON). */
+function matchText(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v) ?? '';
 }
 
@@ -67,8 +68,8 @@ function testValue(m: Matcher, present: boolean, value: unknown): boolean {
     return value === m.equals || (scalar(value) && scalar(m.equals) && String(value) === String(m.equals));
   }
   if (m.in !== undefined) return typeof value === 'number' && m.in.includes(value);
-  if (m.contains !== undefined) return asText(value).includes(m.contains);
-  if (m.regex !== undefined) return compileRegex(m.regex).test(asText(value));
+  if (m.contains !== undefined) return matchText(value).includes(m.contains);
+  if (m.regex !== undefined) return compileRegex(m.regex).test(matchText(value));
   return false;
 }
 
@@ -121,7 +122,7 @@ export function extractFirst(extractors: readonly Extractor[], responses: Respon
     else {
       const j = parsedJson(r);
       const hit = j.ok ? jsonPointer(j.value, x.path ?? '') : undefined;
-      text = hit?.found && hit.value !== null && typeof hit.value !== 'object' ? asText(hit.value) : undefined;
+      text = hit?.found && hit.value !== null && typeof hit.value !== 'object' ? matchText(hit.value) : undefined;
     }
     if (text === undefined) continue;
     if (x.regex !== undefined) {

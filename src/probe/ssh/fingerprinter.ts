@@ -4,6 +4,7 @@ import { queryAuthMethods } from './auth-methods.js';
 import { sshFindings } from './findings.js';
 import { readServerHello } from './hello.js';
 import { kexSignals, terrapinPosture, weakAlgorithms } from './posture.js';
+import { hiddenVendorBuild } from './vendor-build.js';
 
 /** "OpenSSH_9.2p1" → OpenSSH / 9.2p1; "dropbear_2022.83" → dropbear / 2022.83. */
 export function splitSoftwareVersion(sv: string): { product: string; version?: string } {
@@ -32,7 +33,8 @@ export function createSshFingerprinter(deps: SshFingerprinterDeps = {}): Fingerp
       const signals = k ? kexSignals(k) : [];
       const advisories = version ? matchAdvisories(product, version, ident.line, { signals, advisories: deps.advisories }) : [];
       const terrapin = k ? terrapinPosture(k) : undefined;
-      const findings = sshFindings({ endpoint, identification: ident.line, auth, weak: k ? weakAlgorithms(k) : [], terrapin, advisories });
+      const vendorBuild = k ? hiddenVendorBuild(product, version, ident.comments, k.kex) : undefined;
+      const findings = sshFindings({ endpoint, identification: ident.line, auth, weak: k ? weakAlgorithms(k) : [], terrapin, advisories, ...(vendorBuild ? { vendorBuild } : {}) });
       return {
         endpoint,
         outcome: 'identified',
@@ -50,6 +52,7 @@ export function createSshFingerprinter(deps: SshFingerprinterDeps = {}): Fingerp
           ...(auth.error ? { authError: auth.error } : {}),
           noneAuthAccepted: auth.noneAccepted === true,
           signals,
+          ...(vendorBuild ? { vendorBuild } : {}),
         },
         findings,
       };

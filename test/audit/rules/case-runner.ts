@@ -11,7 +11,7 @@ import { ConfigSchema } from '../../../src/config/schema.js';
 import { pickAuditor } from '../../../src/audit/engine.js';
 import { AUDITORS } from '../../../src/audit/registry.js';
 import { createKubernetesAuditor } from '../../../src/audit/kubernetes/auditor.js';
-import type { AdvisoryLookup } from '../../../src/audit/gateways/advisory-lookup.js';
+import type { AdvisoryLookup } from '../../../src/intel/advisory-lookup.js';
 import { wildcardMatch } from '../../../src/audit/sshd/match.js';
 import { globFiles } from '../../../src/audit/walk.js';
 import type { AuditContext, AuditResult, Auditor } from '../../../src/audit/types.js';

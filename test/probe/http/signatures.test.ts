@@ -18,7 +18,7 @@ describe('signature catalogue', () => {
   it('rejects a state-changing POST and names the file and field', () => {
     const bad = `id: x\nname: X\nsubTechnique: exposed-gateway\nports: [1]\nscheme: http\nrequests: [{ id: a, method: POST, path: /containers/create }]\nmatch: [{ request: a, part: status, equals: 200 }]\nseverity: { open: high, login: low }\nremediation: { open: a, login: b }\nfixtures: []\n`;
     expect(() => parseSignature(bad, 'catalog/signatures/x.yaml')).toThrow(SignatureCatalogueError);
-    expect(() => parseSignature(bad, 'catalog/signatures/x.yaml')).toThrow(/x\.yaml: requests\.0.*not a documented read-only call/);
+    expect(() => parseSignature(bad, 'catalog/signatures/x.yaml')).toThrow(/x\.yaml:\d+: requests\.0.*not a documented read-only call/);
   });
 
   it('rejects identification that depends on a confirm-stage request', () => {

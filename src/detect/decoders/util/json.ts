@@ -1,10 +1,9 @@
 /** Typed accessors over parsed JSON (unknown in, narrow types out) so decoders never use `any`. */
 
-export type JsonObject = Record<string, unknown>;
+import { isObject, type PlainObject } from '../../../util/values.js';
 
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject };
+export type JsonObject = PlainObject;
 
 export function obj(v: unknown, key: string): JsonObject | undefined {
   if (!isObject(v)) return undefined;

@@ -1,10 +1,12 @@
 /**
- * The seam between version rules and the advisory catalogue (src/intel/advisories.ts). Auditors take
- * a lookup so that tests can supply their own advisories; the default asks the shipped catalogue.
+ * The seam between the lenses and the advisory catalogue (advisories.ts): auditors and probe
+ * fingerprinters take a lookup, so tests can supply their own advisories; the default asks the
+ * shipped catalogue (plus the user's folders).
  */
-import { matchAdvisories, shippedAdvisories } from '../../intel/advisories.js';
-import type { Severity } from '../../model/severity.js';
+import type { Severity } from '../model/severity.js';
+import { matchAdvisories, shippedAdvisories, UPGRADE_REMEDIATION } from './advisories.js';
 
+/** An advisory that applies to the version seen (AdvisoryMatch, trimmed to what findings show). */
 export interface AdvisoryHit {
   id: string;
   aliases: string[];
@@ -12,9 +14,15 @@ export interface AdvisoryHit {
   severity: Severity;
   confidence: 'confirmed' | 'possible';
   fixed: string[];
+  /** The record's fix; a lookup that has none gets the generic upgrade advice. */
+  remediation?: string;
 }
 
 export type AdvisoryLookup = (product: string, version: string) => AdvisoryHit[];
+
+export function remediationOf(hit: AdvisoryHit): string {
+  return hit.remediation ?? UPGRADE_REMEDIATION;
+}
 
 function lookupUncached(product: string, version: string): AdvisoryHit[] {
   return matchAdvisories(product, version).map((m) => ({
@@ -24,6 +32,7 @@ function lookupUncached(product: string, version: string): AdvisoryHit[] {
     severity: m.severity,
     confidence: m.confidence,
     fixed: m.fixed,
+    remediation: m.remediation,
   }));
 }
 
