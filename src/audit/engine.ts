@@ -3,6 +3,7 @@ import type { DrawbridgeConfig } from '../config/schema.js';
 import { globBase, readBoundedFile, ReadScope } from '../io/safe-read.js';
 import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
+import { canonicalPaths, stableFindingIds } from './id-root.js';
 import { STDIN_NAME, type AuditContext, type AuditResult, type Auditor, type InputProblem } from './types.js';
 import { globFiles, listDir, MAX_GLOB_MATCHES, walkFiles, type ListDir } from './walk.js';
 import { pushAll } from '../util/arrays.js';
@@ -195,7 +196,9 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
   for (const r of results) for (const f of r.result.consumed ?? []) if (f !== r.file) consumed.add(f);
   const kept = results.filter((r) => !consumed.has(r.file));
 
-  const findings: Finding[] = kept.flatMap((r) => r.result.findings).sort(compareFindings);
+  const raw = kept.flatMap((r) => r.result.findings);
+  const spelled = new Set([...candidates.map((c) => c.file), ...raw.flatMap((f) => ('file' in f.location ? [f.location.file] : []))]);
+  const findings: Finding[] = stableFindingIds(raw, canonicalPaths(paths, spelled)).sort(compareFindings);
   for (const r of kept) pushAll(problems, r.result.problems);
   return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped, unrecognised, read };
 }

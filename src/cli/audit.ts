@@ -31,6 +31,13 @@ export function registerAudit(program: Command): void {
     await applyAdvisoryDirs(config);
     const { auditPaths } = await import('../audit/engine.js');
     const { applyIgnores, loadIgnoreFile } = await import('../audit/ignore.js');
+    const ignorePath = flags.ignoreFile ?? (existsSync('.drawbridgeignore') ? '.drawbridgeignore' : undefined);
+    const ignore = ignorePath !== undefined ? loadIgnoreFile(ignorePath) : undefined;
+    if (ignore?.unusable) {
+      // Going on without it would gate on findings the team has accepted, or hide that the file is broken.
+      const p = ignore.problems[0]!;
+      throw new UsageError(`ignore file ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}; fix it or name another with --ignore-file`);
+    }
     const result = await auditPaths(paths, { config });
     if (result.audited.length === 0 && result.problems.length === 0) {
       throw new UsageError(`nothing to audit in ${paths.join(', ')}: no file was recognised as a supported configuration`, 'DRB-E-INPUT-UNRECOGNISED');
@@ -41,10 +48,8 @@ export function registerAudit(program: Command): void {
       throw new UsageError(`${result.unrecognised.join(', ')}: not recognised as any supported config kind; nothing audited`, 'DRB-E-INPUT-UNRECOGNISED');
     }
     let findings = result.findings;
-    const ignorePath = flags.ignoreFile ?? (existsSync('.drawbridgeignore') ? '.drawbridgeignore' : undefined);
     const extra: Record<string, unknown> = {};
-    if (ignorePath) {
-      const ignore = loadIgnoreFile(ignorePath);
+    if (ignore) {
       reportProblems(ignore.problems);
       const { lintIgnoreEntries, unusedIdEntries } = await import('../audit/ignore-lint.js');
       const linted = lintIgnoreEntries(ignore.entries, new Date(), config.audit.maxIgnoreExpiry);

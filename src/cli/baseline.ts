@@ -5,6 +5,7 @@ import {
   approveKeys,
   BASELINE_KINDS,
   BaselineKeyError,
+  describeStoredAs,
   exportBaseline,
   forgetKeys,
   forgetOlderThan,
@@ -16,10 +17,12 @@ import {
 } from '../detect/baseline.js';
 import { stateDirOf, withStateStore } from '../detect/state/index.js';
 import { baselineTable } from '../io/format/baseline-table.js';
-import { addDetectOptions, checkDetectFlags, checkInputs, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
+import { addDetectOptions, checkDetectFlags, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
 import { UsageError } from '../model/errors.js';
 import { organisationReport, organisationTable } from '../organisation/report.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
+import { DECODERS } from '../detect/decoders/index.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:
@@ -84,7 +87,7 @@ function registerLearn(program: Command): void {
   ).action(async (inputs: string[], flags: DetectFlags) => {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
-    checkInputs(inputs);
+    inputs = resolveLogInputs(inputs);
     const lock = holdStateDir(stateDirOf(config));
     let result;
     try {
@@ -105,6 +108,8 @@ function registerLearn(program: Command): void {
     );
     for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
     if (s.rejected > 0) process.stderr.write(`drawbridge: every rejected record is kept in ${config.stateDir}/dead-letter.jsonl\n`);
+    const unusable = unrecognisedInputs(result, DECODERS.map((d) => d.id));
+    if (unusable) throw unusable;
   });
 }
 
@@ -190,6 +195,10 @@ function registerBaselineCommands(program: Command): void {
     const config = resolveConfig(flags);
     const t = target(flags.detector);
     const written = keyed(() => withStateStore(config, true, (store) => approveKeys(store, t, keys, config, Date.now())));
+    for (const k of keys) {
+      const note = describeStoredAs(t, k, config);
+      if (note) process.stderr.write(`drawbridge: ${note}\n`);
+    }
     process.stdout.write(`approved ${written.length} ${t.detector} entr${written.length === 1 ? 'y' : 'ies'}\n`);
   });
 

@@ -9,12 +9,15 @@ import { registerEmulate } from './emulate.js';
 import { registerSurface } from './surface.js';
 import { registerServe } from './serve.js';
 import { registerK8s, registerToken } from './k8s.js';
+import { registerCompletion } from './completion.js';
+import { registerDecode } from './decode.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
   registerAudit(program);
   registerProbe(program);
   registerDetect(program);
+  registerDecode(program);
   registerBaseline(program);
   registerSurface(program);
   registerInit(program);
@@ -23,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerK8s(program);
   registerToken(program);
+  registerCompletion(program);
 }

@@ -18,9 +18,18 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-export function packageVersion(): string {
+function packageJson(): { name: string; version: string } {
   const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  return JSON.parse(readFileSync(pkg, 'utf8')) as { name: string; version: string };
+}
+
+export function packageVersion(): string {
+  return packageJson().version;
+}
+
+/** The npm package's name (the command is `drawbridge` whatever it is). */
+export function packageName(): string {
+  return packageJson().name;
 }
 
 export interface CommonOptions {
@@ -58,6 +67,13 @@ export function flagDuration(name: string, v: string): number {
 export function flagInt(name: string, v: string, min = 0): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected an integer ≥ ${min} (got "${v}")`);
+  return n;
+}
+
+/** A proportion such as a precision or recall threshold: a number from 0 to 1. */
+export function flagRatio(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name}: expected a number from 0 to 1 (got "${v}")`);
   return n;
 }
 

@@ -7,7 +7,6 @@
  * one block per alert; json cannot be streamed and means jsonl there. Sinks and webhooks receive
  * alerts as they come in both modes.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { DrawbridgeConfig } from '../config/schema.js';
@@ -19,6 +18,7 @@ import { addCommonOptions, collect, emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ou
 import { wantColour } from '../io/format/table.js';
 import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
+import { webhookEventLine, webhookSummary } from '../io/sinks/webhook-report.js';
 import { ProgressRenderer } from '../io/progress.js';
 import { startReceivers, type Receivers } from '../io/sources/syslog-receivers.js';
 import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources/syslog.js';
@@ -29,6 +29,7 @@ import { observationLine, type Observation } from '../detect/observations.js';
 import { InventoryError, readInventory } from '../surface/inventory.js';
 import type { SurfaceEndpoint } from '../surface/model.js';
 import { warn } from './warn.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
@@ -109,20 +110,6 @@ export function checkDetectFlags(flags: DetectFlags): void {
   }
 }
 
-/** Every input must be a readable file (or - for stdin) before anything is read. */
-export function checkInputs(inputs: string[]): void {
-  for (const input of inputs) {
-    if (input === '-') continue;
-    try {
-      if (!statSync(input).isFile()) throw new UsageError(`${input}: not a file`);
-      accessSync(input, constants.R_OK);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-}
-
 export function printDetectSummary(result: DetectResult, deadLetter: string | undefined): void {
   const s = result.stats;
   process.stderr.write(
@@ -190,7 +177,7 @@ export function registerDetect(program: Command): void {
     if (inputs.length === 0 && listens.length === 0) throw new UsageError('detect: name log files (- for standard input) or --syslog URL');
     if (flags.follow && inputs.length === 0) throw new UsageError('--follow: name the files to follow');
     if (flags.follow && inputs.includes('-')) throw new UsageError('--follow: standard input cannot be followed (it is read to its end without --follow)');
-    checkInputs(inputs);
+    inputs = resolveLogInputs(inputs);
     const stateDir = stateDirOf(config);
     const deadLetter = join(stateDir, 'dead-letter.jsonl');
     const lock = holdStateDir(stateDir);
@@ -223,7 +210,11 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     stateDir: run.stateDir,
     colour: wantColour(process.stdout),
     version: packageVersion(),
-    onWebhookEvent: (e) => void warn(`webhook: ${JSON.stringify(e)}`),
+    onWebhookEvent: (e, url) => {
+      const line = webhookEventLine(url, e);
+      if (line) warn(line);
+    },
+    onWebhookClosed: (url, stats, pending) => void warn(webhookSummary(url, stats, pending)),
   }).catch((e: unknown) => {
     throw new UsageError((e as Error).message);
   });
@@ -277,6 +268,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
   }
   printDetectSummary(result, deadLetter);
   if (!live) printResumeNotes(result);
+  const unusable = unrecognisedInputs(result, DECODERS.map((d) => d.id));
   for (const r of syslog?.receivers ?? []) {
     const st = r.stats;
     warn(`syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)`);
@@ -288,9 +280,11 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     // The alerts were streamed; a live table still ends with the incidents they form.
     if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
     process.exitCode = exitCode(result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK);
+    if (unusable) throw unusable;
     return;
   }
   const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents, observations: result.observations } : undefined;
   process.exitCode = exitCode(emit('detect', result.alerts, format, config.failOn, extra));
   if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
+  if (unusable) throw unusable;
 }

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isNode, isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type DrawbridgeConfig } from './schema.js';
 import { UsageError } from '../model/errors.js';
+import { closest } from './suggest.js';
 
 export function defaultConfig(): DrawbridgeConfig {
   return ConfigSchema.parse({});
@@ -63,7 +64,8 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
     const parent = unknown !== undefined ? doc.getIn(path, true) : undefined;
     const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === unknown) : undefined;
     if (pair && isScalar(pair.key) && pair.key.range) {
-      return `${file}:${lc.linePos(pair.key.range[0]).line}: ${[...path, unknown].join('.')}: unknown key`;
+      const hint = closest(unknown!, knownKeys(path));
+      return `${file}:${lc.linePos(pair.key.range[0]).line}: ${[...path, unknown].join('.')}: unknown key${hint ? ` (did you mean ${hint}?)` : ''}`;
     }
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true);
@@ -75,6 +77,24 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
     return `${file}:${line}: ${path.join('.') || '(root)'}: ${issue.message}`;
   });
   throw new UsageError(messages.join('\n'), 'DRB-E-CONFIG-KEY');
+}
+
+/** The keys the schema accepts at a path of nested objects. */
+function knownKeys(path: readonly string[]): string[] {
+  let shape: unknown = ConfigSchema;
+  for (const key of [...path, '']) {
+    // Defaults and other wrappers hold the object schema as their inner type.
+    while (shape && typeof shape === 'object' && !('shape' in shape) && 'def' in shape) {
+      const def = (shape as { def: { innerType?: unknown } }).def;
+      if (!def.innerType) break;
+      shape = def.innerType;
+    }
+    const fields = (shape as { shape?: Record<string, unknown> } | undefined)?.shape;
+    if (!fields) return [];
+    if (key === '') return Object.keys(fields);
+    shape = fields[key];
+  }
+  return [];
 }
 
 export function loadConfig(file: string | undefined, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {

@@ -239,6 +239,23 @@ export function approveKeys(store: StateStore, target: BaselineTarget, texts: re
   return written;
 }
 
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/**
+ * How a typed key was stored when that is not as typed: a wide range becomes every detector-sized range
+ * it holds, an address or a narrow range the one that holds it. Undefined when stored as typed.
+ */
+export function describeStoredAs(target: BaselineTarget, text: string, config: DrawbridgeConfig): string | undefined {
+  const stored = storedKeys(target, text, config).map(displayKey);
+  if (stored.length === 1 && stored[0] === text) return undefined;
+  const range = (k: string): string => k.slice(k.indexOf('=') + 1);
+  if (stored.length === 1) return `${range(text)} is kept as ${range(stored[0]!)}, the range the detector compares`;
+  const prefix = range(stored[0]!).split('/')[1];
+  const count = COUNT_WORDS[stored.length] ?? String(stored.length);
+  const shown = stored.length <= 4 ? stored.map(range).join(', ') : `${range(stored[0]!)} … ${range(stored[stored.length - 1]!)}`;
+  return `${range(text)} becomes ${count} /${prefix}s (${shown}), the ranges the detector compares`;
+}
+
 export interface ForgetResult {
   forgotten: BaselineEntry[];
   /** User keys (or their parts) not in the baseline. */

@@ -64,11 +64,20 @@ export function stableId(prefix: string, parts: readonly unknown[]): string {
   return `${prefix}-${h.digest('hex').slice(0, 16)}`;
 }
 
+/** What each finding's id was computed from, so that the audit can recompute it with stable paths. */
+const ID_PARTS = new WeakMap<Finding, readonly unknown[]>();
+
+export function idParts(f: Finding): readonly unknown[] | undefined {
+  return ID_PARTS.get(f);
+}
+
 export function makeFinding(input: FindingInput): Finding {
   // A spread of an existing finding may carry an old id: it never survives.
   const { key, id: _oldId, technique: _t, ...rest } = input as FindingInput & Partial<Finding>;
-  const id = stableId('DRB', [input.rule, input.asset, locationKey(input.location), key ?? '']);
-  return { id, technique: TECHNIQUE, ...rest };
+  const parts = [input.rule, input.asset, locationKey(input.location), key ?? ''];
+  const finding: Finding = { id: stableId('DRB', parts), technique: TECHNIQUE, ...rest };
+  ID_PARTS.set(finding, parts);
+  return finding;
 }
 
 export function makeAlert(input: Omit<Alert, 'id' | 'technique'> & { key?: string }): Alert {

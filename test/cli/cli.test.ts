@@ -96,7 +96,7 @@ describe('drawbridge CLI', () => {
   it('init writes a config that the other commands accept, and refuses to overwrite it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drb-cli-'));
     expect(run(['init'], { cwd: dir }).code).toBe(0);
-    expect(readFileSync(join(dir, 'drawbridge.yaml'), 'utf8')).toContain('learningPeriod: 7d');
+    expect(readFileSync(join(dir, 'drawbridge.yaml'), 'utf8')).toContain('store: sqlite');
     expect(run(['init'], { cwd: dir }).code).toBe(2);
     const r = run(['audit', join(ROOT, 'samples/sshd/sshd_config.hardened'), '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);

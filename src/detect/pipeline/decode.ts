@@ -38,17 +38,17 @@ export class DecodeStage {
       if (src.failed) return;
       pushAll(src.held, lines);
       if (!enoughToSniff(src.held, SNIFF_LINES) && !final && !src.forced) return;
+      // Nothing was read (an empty file, or one already read to its end): nothing to recognise.
+      if (src.held.length === 0 && !src.forced) return;
       const decoder = src.forced ?? sniffFormat(sniffSample(src.held, SNIFF_LINES), this.decoders)?.decoder;
       if (!decoder) {
-        // Nothing read (a resumed file with nothing new): nothing to recognise yet.
-        if (src.held.length === 0) return;
-        src.failed = 'format not recognised from the first lines; name it with --format';
+        src.failed = 'format not recognised from the first lines; name it with --input-format';
         const first = src.held[0];
         if (first) this.out.unreadable(src, first, `${src.failed} (${src.held.length}+ lines not read)`);
         src.held = [];
         return;
       }
-      src.decoder = decoder.open(src.name, this.ctx);
+      src.decoder = decoder.open(src.name, src.writtenBy ? { ...this.ctx, referenceTime: src.writtenBy } : this.ctx);
       src.decoderId = decoder.id;
       lines = src.held;
       src.held = [];

@@ -37,6 +37,7 @@ import { DetectStage } from './detect.js';
 import { detectEnv } from './env.js';
 import { OrderStage } from './order.js';
 import { closeSources, openSources, startRead, takeRead } from './sources.js';
+import { yearReference } from '../year-reference.js';
 import type { DetectOptions, DetectResult, DetectStats, Pending, RejectedRecord, RunSource } from './types.js';
 import { pushAll } from '../../util/arrays.js';
 
@@ -97,7 +98,8 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   };
   const decode = new DecodeStage(
     decoders,
-    { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), fields: opts.fields },
+    // Streams are written as they are read; files say when they were written (sources.ts).
+    { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), fields: opts.fields, referenceTime: yearReference(undefined, opts) },
     {
       record: (src, line, result) => {
         stats.records++;
@@ -151,7 +153,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     openSources(
       inputs,
       opts.lineSources ?? [],
-      { store, decoders, forced, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs },
+      { store, decoders, forced, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs, now: opts.now },
       sources,
     );
     // What an earlier run committed but did not get to its sinks goes out before anything new.

@@ -40,12 +40,12 @@ export interface DetectStats {
 /** How one input fared in this run. */
 export interface SourceSummary {
   name: string;
+  /** Why none of its lines could be read (no format recognised). */
+  unreadable?: string;
   /** Lines read from it in this run. */
   records: number;
   /** Where this run started reading it, when it resumed from an earlier run's checkpoint (byte offset > 0). */
   resumedAt?: number;
-  /** Why nothing of it could be read (its format was not recognised). */
-  unreadable?: string;
 }
 
 export interface DetectResult {
@@ -177,6 +177,8 @@ export interface RunSource {
   decoderId?: string;
   done: boolean;
   failed?: string;
+  /** When its records were written by (a file's mtime, now for live input): gives RFC 3164 timestamps their year. */
+  writtenBy?: () => number;
   maxTime: number;
   /** Records with events still waiting in the order stage, in offset order. */
   open: RecordState[];
