@@ -1,32 +1,46 @@
-import { readFileSync, statSync, type Dirent } from 'node:fs';
+import { statSync, type Dirent } from 'node:fs';
 import type { DrawbridgeConfig } from '../config/schema.js';
+import { globBase, readBoundedFile, ReadScope } from '../io/safe-read.js';
 import { compareFindings, type Finding } from '../model/finding.js';
 import { AUDITORS } from './registry.js';
-import type { AuditContext, AuditResult, Auditor, InputProblem } from './types.js';
-import { globFiles, listDir, walkFiles, type ListDir } from './walk.js';
+import { canonicalPaths, stableFindingIds } from './id-root.js';
+import { STDIN_NAME, type AuditContext, type AuditResult, type Auditor, type InputProblem } from './types.js';
+import { globFiles, listDir, MAX_GLOB_MATCHES, walkFiles, type ListDir } from './walk.js';
+import { pushAll } from '../util/arrays.js';
 
 export interface AuditOptions {
   config: DrawbridgeConfig;
   auditors?: Auditor[];
   /** Reads standard input for the path `-` (injected so that tests need no real stdin). */
   readStdin?: () => Promise<string>;
-  /** Larger files are reported as problems instead of read (default 8 MiB). */
+  /** Larger files are reported as problems instead of read (default 8 MiB), counted on the bytes read. */
   maxBytes?: number;
 }
+
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface AuditedFile {
   file: string;
   auditor: string;
 }
 
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
 export interface EngineResult extends AuditResult {
   /** Files handed to an auditor, in order. */
   audited: AuditedFile[];
-  /** Files found while walking a directory that no auditor recognised. */
-  skipped: string[];
+  /** Files found while walking a directory that were not audited, with the reason. */
+  skipped: SkippedFile[];
+  /** Inputs named on the command line (or `-`) that no auditor recognised: a usage error for the CLI. */
+  unrecognised: string[];
+  /** Files (and standard input) read, whatever became of them. */
+  read: number;
 }
 
-export const STDIN_NAME = '<stdin>';
+export { STDIN_NAME };
 
 async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -40,9 +54,14 @@ async function readAllStdin(): Promise<string> {
  * the auditors of one directory ask for the same neighbours again and again (every .tf file of a
  * module reads its siblings); files are not expected to change during one audit run.
  */
-export function fsContext(config: DrawbridgeConfig): AuditContext {
+export function fsContext(config: DrawbridgeConfig, scope?: ReadScope, maxBytes = DEFAULT_MAX_BYTES): AuditContext {
   const globs = new Map<string, string[]>();
   const reads = new Map<string, string | undefined>();
+  const refused = new Map<string, string>();
+  const refuse = (key: string, reason: string): undefined => {
+    if (refused.size < MEMO_ENTRIES * 16) refused.set(key, reason);
+    return undefined;
+  };
   const listings = new Map<string, Dirent[]>();
   const list: ListDir = (dir) => {
     let hit = listings.get(dir);
@@ -57,12 +76,10 @@ export function fsContext(config: DrawbridgeConfig): AuditContext {
     config,
     readFile(path: string): string | undefined {
       if (reads.has(path)) return reads.get(path);
-      let text: string | undefined;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
-      }
+      const outside = scope?.refusal(path);
+      if (outside !== undefined) return refuse(path, outside);
+      const read = readBoundedFile(path, maxBytes);
+      const text = read.ok ? read.text : refuse(path, read.reason);
       if (text === undefined || text.length <= READ_MEMO_MAX_CHARS) {
         if (reads.size >= MEMO_ENTRIES) reads.delete(reads.keys().next().value as string);
         reads.set(path, text);
@@ -72,12 +89,17 @@ export function fsContext(config: DrawbridgeConfig): AuditContext {
     glob(pattern: string): string[] {
       let hit = globs.get(pattern);
       if (!hit) {
-        hit = globFiles(pattern, list);
+        if (scope && !scope.mayList(globBase(pattern))) {
+          refuse(pattern, `${globBase(pattern)} is outside the audited folders`);
+          return [];
+        }
+        hit = globFiles(pattern, list, { truncated: () => refuse(pattern, `more than ${MAX_GLOB_MATCHES} matches; the rest were not read`) });
         if (globs.size >= MEMO_ENTRIES) globs.delete(globs.keys().next().value as string);
         globs.set(pattern, hit);
       }
       return [...hit];
     },
+    refusal: (pathOrPattern) => refused.get(pathOrPattern),
   };
 }
 
@@ -97,10 +119,16 @@ interface Candidate {
  */
 export async function auditPaths(paths: string[], opts: AuditOptions): Promise<EngineResult> {
   const auditors = opts.auditors ?? AUDITORS;
-  const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
-  const ctx = fsContext(opts.config);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const scope = new ReadScope(
+    paths.filter((p) => p !== '-'),
+    opts.config.audit.allowedRoots,
+  );
+  const ctx = fsContext(opts.config, scope, maxBytes);
   const problems: InputProblem[] = [];
-  const skipped: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const unrecognised: string[] = [];
+  let read = 0;
   const results: { file: string; auditor: string; result: AuditResult }[] = [];
 
   const candidates: Candidate[] = [];
@@ -129,27 +157,30 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
       if (c.file === STDIN_NAME) {
         text = await (opts.readStdin ?? readAllStdin)();
       } else {
-        const size = statSync(c.file).size;
-        if (size > maxBytes) {
-          problems.push({ file: c.file, message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not audited` });
+        // Through the context: an auditor may already have read this file as a neighbour of another.
+        const read = ctx.readFile(c.file);
+        if (read === undefined) {
+          problems.push({ file: c.file, message: ctx.refusal?.(c.file) ?? 'cannot read' });
           continue;
         }
-        // Through the context: an auditor may already have read this file as a neighbour of another.
-        text = ctx.readFile(c.file) ?? readFileSync(c.file, 'utf8');
+        text = read;
       }
     } catch (e) {
       problems.push({ file: c.file, message: `cannot read: ${(e as Error).message}` });
       continue;
     }
+    read++;
     if (text.slice(0, 8192).includes('\u0000')) {
       if (c.explicit) problems.push({ file: c.file, message: 'binary file; not audited' });
-      else skipped.push(c.file);
+      else skipped.push({ file: c.file, reason: 'binary file' });
       continue;
     }
     const auditor = pickAuditor(auditors, c.file, text);
     if (!auditor) {
-      if (c.explicit) problems.push({ file: c.file, message: `not recognised as any supported config kind (${auditors.map((a) => a.id).join(', ')})` });
-      else skipped.push(c.file);
+      if (c.explicit) {
+        unrecognised.push(c.file);
+        problems.push({ file: c.file, message: `not recognised as any supported config kind (${auditors.map((a) => a.id).join(', ')})` });
+      } else skipped.push({ file: c.file, reason: 'not recognised as any supported config kind' });
       continue;
     }
     try {
@@ -165,20 +196,29 @@ export async function auditPaths(paths: string[], opts: AuditOptions): Promise<E
   for (const r of results) for (const f of r.result.consumed ?? []) if (f !== r.file) consumed.add(f);
   const kept = results.filter((r) => !consumed.has(r.file));
 
-  const findings: Finding[] = kept.flatMap((r) => r.result.findings).sort(compareFindings);
-  for (const r of kept) problems.push(...r.result.problems);
-  return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped };
+  const raw = kept.flatMap((r) => r.result.findings);
+  const spelled = new Set([...candidates.map((c) => c.file), ...raw.flatMap((f) => ('file' in f.location ? [f.location.file] : []))]);
+  const findings: Finding[] = stableFindingIds(raw, canonicalPaths(paths, spelled)).sort(compareFindings);
+  for (const r of kept) pushAll(problems, r.result.problems);
+  return { findings, problems, audited: kept.map((r) => ({ file: r.file, auditor: r.auditor })), skipped, unrecognised, read };
 }
 
-/** The auditor a file goes to: the first that recognises it. */
+/** The auditor a file goes to: the most confident one; on a tie, the earlier in the registry. */
 export function pickAuditor(auditors: readonly Auditor[], file: string, text: string): Auditor | undefined {
-  return auditors.find((a) => safeRecognises(a, file, text));
+  let best: Auditor | undefined;
+  let bestScore = 0;
+  for (const a of auditors) {
+    const score = safeRecognise(a, file, text);
+    if (score > bestScore) [best, bestScore] = [a, score];
+  }
+  return best;
 }
 
-function safeRecognises(a: Auditor, file: string, text: string): boolean {
+function safeRecognise(a: Auditor, file: string, text: string): number {
   try {
-    return a.recognises(file, text);
+    const score = a.recognise(text, file);
+    return Number.isFinite(score) ? score : 0;
   } catch {
-    return false;
+    return 0;
   }
 }

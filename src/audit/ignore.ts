@@ -22,6 +22,8 @@ export interface IgnoreFile {
   entries: IgnoreEntry[];
   /** Entries rejected (missing reason or expiry, bad date, …), each naming its line. */
   problems: InputProblem[];
+  /** The file as a whole cannot be used (unreadable, invalid YAML, not a list): accepting nothing would fail open. */
+  unusable?: boolean;
 }
 
 export interface IgnoreOutcome {
@@ -51,13 +53,16 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
   const lineOf = (n: Node | null | undefined): number => (n?.range ? lc.linePos(n.range[0]).line : 1);
   const out: IgnoreFile = { entries: [], problems: [] };
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) out.problems.push({ file, line: lc.linePos(e.pos[0]).line, message: `invalid YAML: ${e.message.split('\n')[0]}` });
+    const e = doc.errors[0]!;
+    out.problems.push({ file, line: lc.linePos(e.pos[0]).line, message: `invalid YAML: ${e.message.split('\n')[0]}` });
+    out.unusable = true;
     return out;
   }
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return out;
   if (!isSeq(root)) {
     out.problems.push({ file, line: lineOf(root), message: 'expected a list of entries (each "- reason: …, expires: YYYY-MM-DD, …")' });
+    out.unusable = true;
     return out;
   }
   for (const item of root.items) {
@@ -104,7 +109,7 @@ export function loadIgnoreFile(path: string): IgnoreFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { entries: [], problems: [{ file: path, message: `cannot read: ${(e as Error).message}` }] };
+    return { entries: [], problems: [{ file: path, message: `cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }], unusable: true };
   }
   return parseIgnoreFile(text, path);
 }

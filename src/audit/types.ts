@@ -14,7 +14,12 @@ export interface AuditContext {
   config: DrawbridgeConfig;
   readFile(path: string): string | undefined;
   glob(pattern: string): string[];
+  /** Why a path or glob pattern was (or would be) refused: outside the audited folders, a pseudo-file, too large. */
+  refusal?(pathOrPattern: string): string | undefined;
 }
+
+/** The name standard input is audited under. */
+export const STDIN_NAME = '<stdin>';
 
 export interface AuditResult {
   findings: Finding[];
@@ -27,8 +32,11 @@ export interface AuditResult {
 export interface Auditor {
   id: string;
   description: string;
-  /** Cheap recognition from the path and the first bytes of content. */
-  recognises(file: string, text: string): boolean;
+  /**
+   * How sure this auditor is that the text is its kind (0 = not at all, 1 = certain), from the content
+   * first and the name as a hint; cheap, and never throws. The engine picks the most confident auditor.
+   */
+  recognise(text: string, name: string): number;
   audit(file: string, text: string, ctx: AuditContext): AuditResult;
   /** One-time asynchronous set-up (e.g. loading a WebAssembly parser), awaited by the engine before the first audit. */
   prepare?(): Promise<void>;

@@ -64,7 +64,11 @@ export type ListDir = (dir: string) => Dirent[];
 
 export const listDir: ListDir = (dir) => readdirSync(dir, { withFileTypes: true });
 
-export function globFiles(pattern: string, list: ListDir = listDir): string[] {
+/** A glob stops growing at this many paths at any step (an Include of three wildcard levels from / would list the host). */
+export const MAX_GLOB_MATCHES = 1024;
+
+export function globFiles(pattern: string, list: ListDir = listDir, limits: { maxMatches?: number; truncated?: () => void } = {}): string[] {
+  const cap = limits.maxMatches ?? MAX_GLOB_MATCHES;
   const absolute = isAbsolute(pattern);
   const segments = pattern.split('/').filter((s) => s !== '' && s !== '.');
   let current: string[] = [absolute ? '/' : '.'];
@@ -77,9 +81,18 @@ export function globFiles(pattern: string, list: ListDir = listDir): string[] {
     const last = i === segments.length - 1;
     const want = (st: { isFile(): boolean; isDirectory(): boolean }): boolean => (last ? st.isFile() : st.isDirectory());
     const next: string[] = [];
+    let full = false;
+    const add = (path: string): void => {
+      if (next.length < cap) next.push(path);
+      else if (!full) {
+        full = true;
+        limits.truncated?.();
+      }
+    };
     for (const base of current) {
+      if (full) break;
       if (!WILD.test(seg)) {
-        if (isA(join(base, seg), want)) next.push(join(base, seg));
+        if (isA(join(base, seg), want)) add(join(base, seg));
         continue;
       }
       let entries: Dirent[];
@@ -93,7 +106,8 @@ export function globFiles(pattern: string, list: ListDir = listDir): string[] {
         if (!wildcardMatch(e.name, seg)) continue;
         // The listing already says what a plain entry is; links are followed as stat(2) would.
         const path = join(base, e.name);
-        if (e.isSymbolicLink() ? isA(path, want) : want(e)) next.push(path);
+        if (e.isSymbolicLink() ? isA(path, want) : want(e)) add(path);
+        if (full) break;
       }
     }
     current = next;

@@ -32,6 +32,30 @@ export interface ParsedYaml {
 /** Hard limits so that hostile input (alias bombs, huge streams) is rejected, not expanded. */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * One problem for a document that does not parse. A truncated or broken JSON file makes the YAML parser
+ * report the same fault at every open bracket; JSON's own parser names the first fault once.
+ */
+export function syntaxProblem(file: string, text: string, kind: string, index: number, errors: readonly { pos: [number, number]; message: string }[], lineAt: (offset: number) => number): InputProblem {
+  const body = text.trimStart();
+  if (index === 0 && (body.startsWith('{') || body.startsWith('['))) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const at = /at position (\d+)/.exec(msg);
+      const pos = at ? Number(at[1]) : text.length;
+      const truncated = pos >= text.trimEnd().length;
+      const why = truncated ? 'the text ends before every bracket is closed (truncated?)' : msg.replace(/ in JSON at position \d+.*$/, '');
+      const line = lineAt(Math.min(pos, text.length));
+      return { file, line, message: `invalid JSON: ${why}` };
+    }
+  }
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return { file, line: lineAt(first.pos[0]), message: `${kind} document ${index + 1} skipped: ${first.message.split('\n')[0]}${more}` };
+}
+
 export function parseYamlDocuments(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const problems: InputProblem[] = [];
@@ -48,9 +72,7 @@ export function parseYamlDocuments(file: string, text: string): ParsedYaml {
   list.forEach((doc, index) => {
     const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        problems.push({ file, line: lineAt(e.pos[0]), message: `YAML document ${index + 1} skipped: ${e.message.split('\n')[0]}` });
-      }
+      problems.push(syntaxProblem(file, text, 'YAML', index, doc.errors, lineAt));
       return;
     }
     let value: unknown;

@@ -5,6 +5,7 @@ import {
   approveKeys,
   BASELINE_KINDS,
   BaselineKeyError,
+  describeStoredAs,
   exportBaseline,
   forgetKeys,
   forgetOlderThan,
@@ -16,21 +17,24 @@ import {
 } from '../detect/baseline.js';
 import { stateDirOf, withStateStore } from '../detect/state/index.js';
 import { baselineTable } from '../io/format/baseline-table.js';
-import { addDetectOptions, checkDetectFlags, checkInputs, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
+import { addDetectOptions, checkDetectFlags, holdStateDir, pipelineFlags, printResumeNotes, type DetectFlags } from './detect.js';
 import { addCommonOptions, EXIT_FINDINGS, flagDuration, reportProblems, resolveConfig } from './common.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
+import { organisationReport, organisationTable } from '../organisation/report.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
+import { DECODERS } from '../detect/decoders/index.js';
 
 const KEY_HELP = `
 Keys (KEY) name one baseline entry, per detector:
 ${BASELINE_KINDS.map((k) => `  ${k.detector}: ${k.syntax}`).join('\n')}
 "baseline list" shows keys in the same syntax.`;
 
-interface StoreFlags {
+export interface StoreFlags {
   config?: string;
   stateDir?: string;
 }
 
-function storeOptions(cmd: Command): Command {
+export function storeOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'drawbridge.yaml (default: ./drawbridge.yaml when present)')
     .option('--state-dir <dir>', 'where SQLite state lives (default: .drawbridge)')
@@ -83,7 +87,7 @@ function registerLearn(program: Command): void {
   ).action(async (inputs: string[], flags: DetectFlags) => {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
-    checkInputs(inputs);
+    inputs = resolveLogInputs(inputs);
     const lock = holdStateDir(stateDirOf(config));
     let result;
     try {
@@ -104,6 +108,8 @@ function registerLearn(program: Command): void {
     );
     for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
     if (s.rejected > 0) process.stderr.write(`drawbridge: every rejected record is kept in ${config.stateDir}/dead-letter.jsonl\n`);
+    const unusable = unrecognisedInputs(result, DECODERS.map((d) => d.id));
+    if (unusable) throw unusable;
   });
 }
 
@@ -130,6 +136,19 @@ function registerBaselineCommands(program: Command): void {
       const out = rows.map((r) => ({ ...r, first: iso(r.first), ...(r.last !== undefined ? { last: iso(r.last) } : {}) }));
       process.stdout.write(JSON.stringify({ baseline: out }, null, 2) + '\n');
     }
+  });
+
+  storeOptions(
+    baseline
+      .command('organisation')
+      .description('show the organisation as configured and learned: its networks (with how many identities and days) and each identity’s usual networks and hours')
+      .option('-f, --format <format>', 'table|json (default: table on a terminal, json otherwise)'),
+  ).action((flags: StoreFlags & { format?: string }) => {
+    const config = resolveConfig(flags);
+    const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'json');
+    if (format !== 'table' && format !== 'json') throw new UsageError(`--format: expected table or json (got "${format}")`);
+    const report = withStateStore(config, false, (store) => organisationReport(store, config));
+    process.stdout.write(format === 'table' ? organisationTable(report) : JSON.stringify({ organisation: report }, null, 2) + '\n');
   });
 
   storeOptions(
@@ -176,6 +195,10 @@ function registerBaselineCommands(program: Command): void {
     const config = resolveConfig(flags);
     const t = target(flags.detector);
     const written = keyed(() => withStateStore(config, true, (store) => approveKeys(store, t, keys, config, Date.now())));
+    for (const k of keys) {
+      const note = describeStoredAs(t, k, config);
+      if (note) process.stderr.write(`drawbridge: ${note}\n`);
+    }
     process.stdout.write(`approved ${written.length} ${t.detector} entr${written.length === 1 ? 'y' : 'ies'}\n`);
   });
 

@@ -6,19 +6,25 @@ import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
+import { registerSurface } from './surface.js';
 import { registerServe } from './serve.js';
 import { registerK8s, registerToken } from './k8s.js';
+import { registerCompletion } from './completion.js';
+import { registerDecode } from './decode.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
   registerAudit(program);
   registerProbe(program);
   registerDetect(program);
+  registerDecode(program);
   registerBaseline(program);
+  registerSurface(program);
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);
   registerServe(program);
   registerK8s(program);
   registerToken(program);
+  registerCompletion(program);
 }

@@ -10,16 +10,26 @@ import { parseDuration } from '../config/duration.js';
 import { parseFormat, render, type OutputFormat } from '../io/format/index.js';
 import type { Lens } from '../io/format/json.js';
 import { wantColour } from '../io/format/table.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 import { addConfigFlags, configOverrides } from './config-flags.js';
+import { warn } from './warn.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-export function packageVersion(): string {
+function packageJson(): { name: string; version: string } {
   const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  return JSON.parse(readFileSync(pkg, 'utf8')) as { name: string; version: string };
+}
+
+export function packageVersion(): string {
+  return packageJson().version;
+}
+
+/** The npm package's name (the command is `drawbridge` whatever it is). */
+export function packageName(): string {
+  return packageJson().name;
 }
 
 export interface CommonOptions {
@@ -44,7 +54,7 @@ export function resolveConfig(opts: CommonOptions, lens: Lens = 'detect'): Drawb
 
 export function outputFormat(opts: CommonOptions, lens: Lens): OutputFormat {
   const f = opts.format ? parseFormat(opts.format) : process.stdout.isTTY ? 'table' : 'json';
-  if (f === 'sarif' && lens !== 'audit') throw new UsageError('--format sarif is available for audit only');
+  if (f === 'sarif' && lens !== 'audit') throw new UsageError('--format sarif is available for audit only', 'DRB-E-FORMAT');
   return f;
 }
 
@@ -57,6 +67,13 @@ export function flagDuration(name: string, v: string): number {
 export function flagInt(name: string, v: string, min = 0): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected an integer ≥ ${min} (got "${v}")`);
+  return n;
+}
+
+/** A proportion such as a precision or recall threshold: a number from 0 to 1. */
+export function flagRatio(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name}: expected a number from 0 to 1 (got "${v}")`);
   return n;
 }
 
@@ -74,7 +91,7 @@ export function emit(lens: Lens, items: Finding[], format: OutputFormat, failOn:
 /** Load the user's OSV folders into the advisory matcher before audit or probe run. */
 export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void> {
   if (config.advisories.length === 0) return;
-  for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`);
+  for (const dir of config.advisories) if (!existsSync(dir)) throw new UsageError(`advisories: ${dir}: no such folder`, 'DRB-E-INPUT-MISSING');
   const { useAdvisoryDirs } = await import('../intel/advisories.js');
   reportProblems(useAdvisoryDirs(config.advisories));
 }
@@ -83,6 +100,11 @@ export async function applyAdvisoryDirs(config: DrawbridgeConfig): Promise<void>
 export function reportProblems(problems: readonly { file?: string; line?: number; field?: string; message: string }[]): void {
   for (const p of problems) {
     const where = [p.file, p.line !== undefined ? String(p.line) : undefined].filter(Boolean).join(':');
-    process.stderr.write(`drawbridge: ${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}\n`);
+    warn(`${where ? where + ': ' : ''}${p.field ? p.field + ': ' : ''}${p.message}`);
   }
+}
+
+/** Commander argParser for a repeatable single-value option: `--x a --x b` → [a, b], never swallowing later arguments. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

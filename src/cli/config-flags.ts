@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ConfigOverride } from '../config/load.js';
 import type { Lens } from '../io/format/json.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 type Kind = 'text' | 'number' | 'list' | 'asns' | 'ports';
 
@@ -37,6 +37,11 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--follow-window <duration>', help: 'a POST/PUT this soon after a new connection escalates it', path: ['detect', 'followWindow'], kind: 'text', lenses: ['detect'] },
   { option: '--rare-threshold <n>', help: 'fewer creations than this in the baseline make a creator rare', path: ['detect', 'rareCreationThreshold'], kind: 'number', lenses: ['detect'] },
   { option: '--out-of-orderness <duration>', help: 'how late (in event time) a record may arrive and still be ordered', path: ['detect', 'outOfOrderness'], kind: 'text', lenses: ['detect'] },
+  { option: '--observation-period <duration>', help: 'period of the observations digest (scanners and failed logins that did nothing else), e.g. 1d', path: ['detect', 'observationPeriod'], kind: 'text', lenses: ['detect'] },
+  { option: '--context-window <duration>', help: 'how long a first-seen source stays linked to what it does next', path: ['detect', 'contextWindow'], kind: 'text', lenses: ['detect'] },
+  { option: '--brute-force-failures <n>', help: 'failed logins from one range before a success there is a brute force that worked', path: ['detect', 'bruteForceFailures'], kind: 'number', lenses: ['detect'] },
+  { option: '--org-min-identities <n>', help: 'identities logging in from a range or ASN before it counts as the organisation’s', path: ['organisation', 'minIdentities'], kind: 'number', lenses: ['detect'] },
+  { option: '--org-min-days <n>', help: 'days with logins from a range or ASN before it counts as the organisation’s', path: ['organisation', 'minDays'], kind: 'number', lenses: ['detect'] },
   { option: '--incident-window <duration>', help: 'alerts of one source within this window form one incident', path: ['detect', 'incidentWindow'], kind: 'text', lenses: ['detect'] },
 ];
 

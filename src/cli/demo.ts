@@ -8,6 +8,7 @@ import { toTable, wantColour } from '../io/format/table.js';
 import { compareFindings } from '../model/finding.js';
 import { atLeast } from '../model/severity.js';
 import { printDetectSummary } from './detect.js';
+import { observationLine } from '../detect/observations.js';
 import { EXIT_OK } from './common.js';
 
 const SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
@@ -31,11 +32,10 @@ export function registerDemo(program: Command): void {
         say(toTable([...audit.findings].sort(compareFindings), { colour }));
         say(`\n== drawbridge detect samples/logs/auth.log  (who comes in; learning period ${config.detect.learningPeriod / 86_400_000} days, state in SQLite)\n\n`);
         const detect = await runDetect([join(SAMPLES, 'logs', 'auth.log')], { config });
-        // Internet scanners reaching an exposed sshd make many low alerts; the demo shows what matters.
-        const shown = detect.alerts.filter((a) => atLeast(a.severity, 'medium'));
-        say(toTable(shown, { colour }));
-        const hidden = detect.alerts.length - shown.length;
-        if (hidden > 0) say(`(${hidden} low/info alerts not shown, mostly internet scanners from new ranges: see --format json)\n`);
+        say(toTable(detect.alerts, { colour }));
+        // Internet scanners and failed brute force are no alerts: they are digested per service and day.
+        if (detect.observations.length > 0) say(`\nObservations (first-seen sources that did nothing else; not alerts):\n`);
+        for (const o of detect.observations) say(`  ${observationLine(o)}\n`);
         for (const inc of detect.incidents.filter((i) => atLeast(i.severity, 'medium'))) {
           say(`\nincident ${inc.id} (${inc.severity}${inc.fullChain ? ', full chain' : ''}): ${inc.title}\n`);
           for (const step of inc.timeline) say(`  ${step.time}  ${step.stage.padEnd(10)} ${step.rule.padEnd(24)} ${step.title}\n`);

@@ -7,7 +7,6 @@
  * one block per alert; json cannot be streamed and means jsonl there. Sinks and webhooks receive
  * alerts as they come in both modes.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { DrawbridgeConfig } from '../config/schema.js';
@@ -15,21 +14,28 @@ import type { DetectOptions, DetectResult } from '../detect/pipeline/index.js';
 import type { Incident } from '../detect/incidents.js';
 import { DECODERS, decoderById } from '../detect/decoders/index.js';
 import { stateDirOf } from '../detect/state/index.js';
-import { addCommonOptions, emit, EXIT_FINDINGS, EXIT_OK, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
+import { addCommonOptions, collect, emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, outputFormat, packageVersion, resolveConfig, type CommonOptions } from './common.js';
 import { wantColour } from '../io/format/table.js';
 import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
+import { webhookEventLine, webhookSummary } from '../io/sinks/webhook-report.js';
 import { ProgressRenderer } from '../io/progress.js';
 import { startReceivers, type Receivers } from '../io/sources/syslog-receivers.js';
 import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources/syslog.js';
 import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.js';
 import { atLeast, type Severity } from '../model/severity.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
+import { observationLine, type Observation } from '../detect/observations.js';
+import { InventoryError, readInventory } from '../surface/inventory.js';
+import type { SurfaceEndpoint } from '../surface/model.js';
+import { warn } from './warn.js';
+import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
 
 export interface DetectFlags extends CommonOptions {
   inputFormat?: string;
   fields?: string;
   fromStart?: boolean;
+  inventory?: string[];
 }
 
 interface SinkFlags {
@@ -49,16 +55,34 @@ export function addDetectOptions(cmd: Command): Command {
   return cmd
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
     .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
-    .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped');
+    .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped')
+    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface');
 }
 
 /** The pipeline options the detection flags set. */
-export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart'> {
+export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory'> {
   return {
+    ...(flags.inventory ? { inventory: inventoryEndpoints(flags.inventory) } : {}),
     ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
     ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
     ...(flags.fromStart ? { fromStart: true } : {}),
   };
+}
+
+/** Endpoints from --inventory files; a bad file is a usage error naming it. */
+export function inventoryEndpoints(files: readonly string[]): SurfaceEndpoint[] {
+  try {
+    return files.flatMap((f) => readInventory(f).endpoints);
+  } catch (e) {
+    if (e instanceof InventoryError) throw new UsageError(`--inventory: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The observations digest after a table report. */
+export function observationSummary(observations: readonly Observation[]): string {
+  if (observations.length === 0) return '';
+  return `\nObservations (first-seen sources that did nothing else; not alerts): ${observations.length}\n` + observations.map((o) => `  ${observationLine(o)}\n`).join('');
 }
 
 /** Take the state folder for this run: another detect or learn on it is a usage error naming its pid. */
@@ -66,7 +90,7 @@ export function holdStateDir(dir: string): StateLock {
   try {
     return lockStateDir(dir);
   } catch (e) {
-    if (e instanceof StateFolderBusy) throw new UsageError(e.message);
+    if (e instanceof StateFolderBusy) throw new UsageError(e.message, 'DRB-E-STATE-IN-USE');
     throw e;
   }
 }
@@ -75,28 +99,14 @@ export function holdStateDir(dir: string): StateLock {
 export function printResumeNotes(result: DetectResult): void {
   for (const s of result.sources) {
     if (s.records === 0 && s.resumedAt !== undefined) {
-      process.stderr.write(`drawbridge: ${s.name}: already read up to offset ${s.resumedAt}; --from-start to read again\n`);
+      warn(`${s.name}: already read up to offset ${s.resumedAt}; --from-start to read again`);
     }
   }
 }
 
 export function checkDetectFlags(flags: DetectFlags): void {
   if (flags.inputFormat !== undefined && !decoderById(flags.inputFormat)) {
-    throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`);
-  }
-}
-
-/** Every input must be a readable file (or - for stdin) before anything is read. */
-export function checkInputs(inputs: string[]): void {
-  for (const input of inputs) {
-    if (input === '-') continue;
-    try {
-      if (!statSync(input).isFile()) throw new UsageError(`${input}: not a file`);
-      accessSync(input, constants.R_OK);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    throw new UsageError(`--input-format: unknown format "${flags.inputFormat}" (one of ${DECODERS.map((d) => d.id).join(', ')})`, 'DRB-E-FORMAT');
   }
 }
 
@@ -106,8 +116,8 @@ export function printDetectSummary(result: DetectResult, deadLetter: string | un
     `drawbridge: ${s.records} records, ${s.events} events, ${result.alerts.length} alerts, ${s.rejected} rejected, ${s.late} late\n`,
   );
   if (s.rejected > 0) {
-    for (const r of result.rejected.slice(0, 5)) process.stderr.write(`drawbridge: ${r.source}:${r.line}: rejected: ${r.reason}\n`);
-    if (deadLetter) process.stderr.write(`drawbridge: every rejected record is kept in ${deadLetter}\n`);
+    for (const r of result.rejected.slice(0, 5)) warn(`${r.source}:${r.line}: rejected: ${r.reason}`);
+    if (deadLetter) warn(`every rejected record is kept in ${deadLetter}`);
   }
 }
 
@@ -132,7 +142,7 @@ function parseListens(flags: LiveFlags): SyslogListen[] {
       throw new UsageError(`--syslog: ${(e as Error).message}`);
     }
     if (!flags.syslogAllowRemote && !isLoopbackHost(listen.host)) {
-      throw new UsageError(`--syslog ${url}: ${listen.host} is not a loopback address; add --syslog-allow-remote to listen beyond this host`);
+      throw new UsageError(`--syslog ${url}: ${listen.host} is not a loopback address; add --syslog-allow-remote to listen beyond this host`, 'DRB-E-LISTEN');
     }
     return listen;
   });
@@ -148,8 +158,8 @@ export function registerDetect(program: Command): void {
         .option('--follow', 'keep reading the files as they grow and rotate (like tail -F) until SIGINT/SIGTERM; alerts stream as they come')
         .option('--syslog <url...>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM')
         .option('--syslog-allow-remote', 'let --syslog listen on an address other than loopback (syslog is unauthenticated)')
-        .option('--sink <spec...>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output')
-        .option('--webhook <url...>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down)')
+        .option('--sink <spec>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output; repeatable', collect)
+        .option('--webhook <url>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down); repeatable', collect)
         .option('--slack-webhook <url...>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise)')
         .addHelpText(
           'after',
@@ -167,7 +177,7 @@ export function registerDetect(program: Command): void {
     if (inputs.length === 0 && listens.length === 0) throw new UsageError('detect: name log files (- for standard input) or --syslog URL');
     if (flags.follow && inputs.length === 0) throw new UsageError('--follow: name the files to follow');
     if (flags.follow && inputs.includes('-')) throw new UsageError('--follow: standard input cannot be followed (it is read to its end without --follow)');
-    checkInputs(inputs);
+    inputs = resolveLogInputs(inputs);
     const stateDir = stateDirOf(config);
     const deadLetter = join(stateDir, 'dead-letter.jsonl');
     const lock = holdStateDir(stateDir);
@@ -200,7 +210,11 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     stateDir: run.stateDir,
     colour: wantColour(process.stdout),
     version: packageVersion(),
-    onWebhookEvent: (e) => void process.stderr.write(`drawbridge: webhook: ${JSON.stringify(e)}\n`),
+    onWebhookEvent: (e, url) => {
+      const line = webhookEventLine(url, e);
+      if (line) warn(line);
+    },
+    onWebhookClosed: (url, stats, pending) => void warn(webhookSummary(url, stats, pending)),
   }).catch((e: unknown) => {
     throw new UsageError((e as Error).message);
   });
@@ -226,7 +240,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     }
     if (run.listens.length > 0) {
       syslog = await startReceivers(run.listens, flags.syslogAllowRemote === true, deadLetter, (name) =>
-        process.stderr.write(`drawbridge: listening for syslog on ${name.slice('syslog+'.length)}\n`),
+        warn(`listening for syslog on ${name.slice('syslog+'.length)}`),
       ).catch((e: unknown) => {
         throw new UsageError(`--syslog: ${(e as Error).message}`);
       });
@@ -238,10 +252,10 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
       follow: flags.follow === true,
       lineSources: (syslog?.sources ?? []).map((s) => (flags.inputFormat ? { ...s, format: flags.inputFormat } : s)),
       sinks: outputs.durable,
-      onSinkError: (sink, e) => void process.stderr.write(`drawbridge: sink ${sink}: ${(e as Error).message} (kept; retried after the next batch)\n`),
+      onSinkError: (sink, e) => void warn(`sink ${sink}: ${(e as Error).message} (kept; retried after the next batch)`),
       onAlert: async (a) => {
         progress.done();
-        await outputs.write(a).catch((e: unknown) => void process.stderr.write(`drawbridge: sink: ${(e as Error).message}\n`));
+        await outputs.write(a).catch((e: unknown) => void warn(`sink: ${(e as Error).message}`));
       },
       onProgress: (p) => progress.update(p),
     });
@@ -254,17 +268,23 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
   }
   printDetectSummary(result, deadLetter);
   if (!live) printResumeNotes(result);
+  const unusable = unrecognisedInputs(result, DECODERS.map((d) => d.id));
   for (const r of syslog?.receivers ?? []) {
     const st = r.stats;
-    process.stderr.write(`drawbridge: syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)\n`);
+    warn(`syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)`);
   }
+  // An input that could not be read at all is an error (exit 2), whatever was found in the others.
+  const unreadable = result.sources.filter((s) => s.unreadable !== undefined);
+  const exitCode = (code: number): number => (unreadable.length > 0 ? EXIT_USAGE : code);
   if (live || outputs.sinkOnStdout) {
     // The alerts were streamed; a live table still ends with the incidents they form.
-    if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
-    process.exitCode = result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+    if (live && !outputs.sinkOnStdout && format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
+    process.exitCode = exitCode(result.alerts.some((a) => atLeast(a.severity, config.failOn)) ? EXIT_FINDINGS : EXIT_OK);
+    if (unusable) throw unusable;
     return;
   }
-  const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents } : undefined;
-  process.exitCode = emit('detect', result.alerts, format, config.failOn, extra);
-  if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn));
+  const extra = format === 'json' ? { stats: result.stats, incidents: result.incidents, observations: result.observations } : undefined;
+  process.exitCode = exitCode(emit('detect', result.alerts, format, config.failOn, extra));
+  if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
+  if (unusable) throw unusable;
 }

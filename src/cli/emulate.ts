@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { flagInt, EXIT_FINDINGS, EXIT_OK } from './common.js';
-import { UsageError } from './errors.js';
+import { flagInt, flagRatio, EXIT_FINDINGS, EXIT_OK } from './common.js';
+import { UsageError } from '../model/errors.js';
 
 const PROFILES = ['basic', 'realistic'] as const;
 type ProfileFlag = (typeof PROFILES)[number];
@@ -73,6 +73,8 @@ export function registerEmulate(program: Command): void {
     .action(async (dir: string | undefined, flags: RealisticFlags & { format: string; json?: boolean; minPrecision: string; minRecall: string }) => {
       const format = flags.json ? 'json' : flags.format;
       if (format !== 'table' && format !== 'json') throw new UsageError(`--format: expected table or json (got "${format}")`);
+      const minP = flagRatio('--min-precision', flags.minPrecision);
+      const minR = flagRatio('--min-recall', flags.minRecall);
       const { evaluate, evaluateScenario, renderEvaluation } = await import('../evaluate/index.js');
       let report;
       try {
@@ -82,8 +84,6 @@ export function registerEmulate(program: Command): void {
         throw new UsageError(`evaluate: ${dir ?? 'realistic emulation'}: ${(e as Error).message}`);
       }
       process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderEvaluation(report));
-      const minP = Number(flags.minPrecision);
-      const minR = Number(flags.minRecall);
       const below = (v: number | null, min: number): boolean => v !== null && v < min;
       process.exitCode = below(report.precision, minP) || below(report.recall, minR) ? EXIT_FINDINGS : EXIT_OK;
     });

@@ -1,4 +1,2 @@
-/** Bad usage or unreadable input: the CLI prints the message and exits with code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+// The error types live in model/ so that config and io can raise them; commands keep importing them here.
+export { UsageError, type ErrorCode } from '../model/errors.js';

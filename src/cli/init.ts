@@ -1,9 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
-import { EXIT_OK } from './common.js';
+import { UsageError } from '../model/errors.js';
+import { EXIT_OK, packageName, packageVersion } from './common.js';
+import { schemaUrl } from '../config/json-schema.js';
 
-export const CONFIG_TEMPLATE = `# drawbridge.yaml — configuration for audit, probe and detect.
+// The first line lets editors with yaml-language-server validate and complete the file.
+export const CONFIG_TEMPLATE = `# yaml-language-server: $schema=${schemaUrl(packageName(), packageVersion())}
+# drawbridge.yaml — configuration for audit, probe and detect.
 # Every option can also be given as a command-line flag; flags win.
 
 organisation:
@@ -23,8 +26,17 @@ organisation:
 managementPorts: {}
 #  ssh: [2200]
 
-# Where SQLite state (baselines, offsets, probe history) is kept.
+# Folders of your own OSV advisories (JSON), matched with the shipped catalogue by audit and probe.
+advisories: []
+#  - security/advisories
+
+# Where SQLite state (baselines, offsets, probe history, dead letters, webhook spool) is kept.
 stateDir: .drawbridge
+
+# Where detect keeps baselines, incidents and offsets: the embedded SQLite file under stateDir, or a
+# Redis server shared by several detect processes.
+store: sqlite
+#store: redis://127.0.0.1:6379/0
 
 # Exit with code 1 when anything is at or above this severity: info | low | medium | high | critical.
 failOn: high
@@ -36,7 +48,7 @@ probe:
   maxAddresses: 4096   # hard ceiling on addresses one run may touch
 
 detect:
-  learningPeriod: 7d       # event time during which baselines fill and nothing alerts
+  learningPeriod: 0        # event time during which baselines fill and nothing alerts, e.g. 7d
   baselineExpiry: 90d      # baseline entries unseen for this long are forgotten
   sourcePrefixV4: 24       # a "source range" is this IPv4 prefix ...
   sourcePrefixV6: 48       # ... or this IPv6 prefix
@@ -53,7 +65,7 @@ export function registerInit(program: Command): void {
     .option('--force', 'overwrite an existing file')
     .option('-o, --output <file>', 'where to write', 'drawbridge.yaml')
     .action((opts: { force?: boolean; output: string }) => {
-      if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists (use --force to overwrite)`);
+      if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists (use --force to overwrite)`, 'DRB-E-OUTPUT');
       writeFileSync(opts.output, CONFIG_TEMPLATE);
       process.stderr.write(`wrote ${opts.output}\n`);
       process.exitCode = EXIT_OK;

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './errors.js';
+import { formatUsageError, UsageError } from '../model/errors.js';
 import { EXIT_USAGE, packageVersion } from './common.js';
 import { registerCommands } from './commands.js';
+import { warn } from './warn.js';
+import { describeFailure } from './failures.js';
 
 /** Build the program; exported so tests can run commands in-process. */
 export function buildProgram(): Command {
@@ -13,10 +15,32 @@ export function buildProgram(): Command {
         '  audit  what your configuration allows · probe  what really answers · detect  who comes in',
     )
     .version(packageVersion())
-    .showHelpAfterError()
+    // Usage errors are printed by main() as one line and a hint, not followed by the whole help.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   registerCommands(program);
   return program;
+}
+
+/** The command the arguments name ("drawbridge baseline list"), for the hint after a usage error. */
+export function commandPath(program: Command, argv: readonly string[]): string {
+  const names = [program.name()];
+  let cmd = program;
+  for (const a of argv) {
+    if (a.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
+/** Commander's "error: unknown option '--formt'\n(Did you mean --format?)" as one line with a hint. */
+export function usageLine(e: CommanderError, where: string): string {
+  const [first = '', ...rest] = e.message.replace(/^error: /, '').split('\n').filter(Boolean);
+  const suggestion = rest.map((l) => l.replace(/^\((.*)\)$/, '$1')).join(' ');
+  return `${first}${suggestion ? ` (${suggestion.charAt(0).toLowerCase()}${suggestion.slice(1)})` : ''}; see ${where} --help`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -27,10 +51,17 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
-      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+      if (e.exitCode === 0) return 0;
+      process.stderr.write(`drawbridge: ${usageLine(e, commandPath(program, argv))}\n`);
+      return EXIT_USAGE;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`drawbridge: ${e.message}\n`);
+      warn(formatUsageError(e));
+      return EXIT_USAGE;
+    }
+    const expected = describeFailure(e);
+    if (expected) {
+      process.stderr.write(`drawbridge: ${expected}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { parsePortList, ScopeError } from '../probe/scope.js';
-import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
-import { UsageError } from './errors.js';
+import { addCommonOptions, applyAdvisoryDirs, collect, emit, outputFormat, resolveConfig, type CommonOptions } from './common.js';
+import { UsageError } from '../model/errors.js';
+import { warn } from './warn.js';
 
 interface ProbeFlags extends CommonOptions {
   ports?: string;
@@ -25,7 +26,7 @@ export function registerProbe(program: Command): void {
       .description('check, from outside and read-only, what each target really exposes (only the targets given are touched)')
       .argument('<target...>', 'host, host:port, [v6]:port or CIDR range, by IP literal or name')
       .option('-p, --ports <list>', 'ports for targets without one, e.g. 22,2200-2210 (default: the catalogue of management ports)')
-      .option('--exclude <target...>', 'addresses or ranges never to touch')
+      .option('--exclude <target>', 'an address or range never to touch; repeatable', collect)
       .option('--try-default-credentials', 'try the vendor default credentials listed in the catalogue (each attempt logged)')
       .option('-v, --verbose', 'log each authentication question asked and why ports were not identified')
       .option('--no-history', 'do not record this run in <state-dir>/probe.db nor compare it with the last run over the same scope'),
@@ -39,7 +40,7 @@ export function registerProbe(program: Command): void {
     } catch (e) {
       throw new UsageError(`--ports: ${(e as Error).message}`);
     }
-    const log = (m: string): void => void process.stderr.write(`drawbridge: ${m}\n`);
+    const log = (m: string): void => void warn(`${m}`);
     await applyAdvisoryDirs(config);
     const { runProbe, catalogPorts } = await import('../probe/scheduler.js');
     let result;
@@ -56,21 +57,21 @@ export function registerProbe(program: Command): void {
       if (e instanceof ScopeError) throw new UsageError(e.message);
       throw e;
     }
-    for (const p of result.problems) process.stderr.write(`drawbridge: ${p.target}: ${p.message}\n`);
+    for (const p of result.problems) warn(`${p.target}: ${p.message}`);
     if (flags.verbose) {
       for (const o of result.observations) {
-        if (o.outcome !== 'identified') process.stderr.write(`drawbridge: ${o.endpoint.host}:${o.endpoint.port}: ${o.outcome}: ${(o.notes ?? []).join('; ')}\n`);
+        if (o.outcome !== 'identified') warn(`${o.endpoint.host}:${o.endpoint.port}: ${o.outcome}: ${(o.notes ?? []).join('; ')}`);
       }
     }
     let changes;
     if (flags.history !== false) {
       const { formatChanges, recordProbeRun } = await import('../probe/history.js');
       const h = recordProbeRun(config.stateDir, { targets, ports: ports ?? catalogPorts(config), exclude: flags.exclude }, result.observations);
-      if ('error' in h) process.stderr.write(`drawbridge: ${h.error}\n`);
+      if ('error' in h) warn(`${h.error}`);
       else {
-        for (const p of h.problems) process.stderr.write(`drawbridge: ${p}\n`);
+        for (const p of h.problems) warn(`${p}`);
         changes = h.changes;
-        if (format === 'table') for (const line of formatChanges(changes)) process.stderr.write(`drawbridge: ${line}\n`);
+        if (format === 'table') for (const line of formatChanges(changes)) warn(`${line}`);
       }
     }
     const services = result.observations.map((o) => ({

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type DrawbridgeConfig } from './schema.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../model/errors.js';
+import { closest } from './suggest.js';
 
 export function defaultConfig(): DrawbridgeConfig {
   return ConfigSchema.parse({});
@@ -30,6 +31,8 @@ function applyOverrides(raw: Record<string, unknown>, overrides: readonly Config
   }
 }
 
+const MAX_ALIAS_COUNT = 100;
+
 /** Parse drawbridge.yaml text plus flag overrides; every problem names the key and its line, or the flag. */
 export function parseConfig(text: string, file: string, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {
   const lc = new LineCounter();
@@ -37,9 +40,15 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const { line } = lc.linePos(e.pos[0]);
-    throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`);
+    throw new UsageError(`${file}:${line}: invalid YAML: ${e.message.split('\n')[0]}`, 'DRB-E-CONFIG');
   }
-  const js: unknown = doc.toJS() ?? {};
+  let js: unknown;
+  try {
+    // maxAliasCount bounds alias expansion: a "billion laughs" document is refused, not expanded.
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    throw new UsageError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   const raw = (typeof js === 'object' && js !== null && !Array.isArray(js) ? js : { '(root)': js }) as Record<string, unknown>;
   applyOverrides(raw, overrides);
   const result = ConfigSchema.safeParse(raw);
@@ -55,7 +64,8 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
     const parent = unknown !== undefined ? doc.getIn(path, true) : undefined;
     const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === unknown) : undefined;
     if (pair && isScalar(pair.key) && pair.key.range) {
-      return `${file}:${lc.linePos(pair.key.range[0]).line}: ${[...path, unknown].join('.')}: unknown key`;
+      const hint = closest(unknown!, knownKeys(path));
+      return `${file}:${lc.linePos(pair.key.range[0]).line}: ${[...path, unknown].join('.')}: unknown key${hint ? ` (did you mean ${hint}?)` : ''}`;
     }
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true);
@@ -66,7 +76,25 @@ export function parseConfig(text: string, file: string, overrides: readonly Conf
     }
     return `${file}:${line}: ${path.join('.') || '(root)'}: ${issue.message}`;
   });
-  throw new UsageError(messages.join('\n'));
+  throw new UsageError(messages.join('\n'), 'DRB-E-CONFIG-KEY');
+}
+
+/** The keys the schema accepts at a path of nested objects. */
+function knownKeys(path: readonly string[]): string[] {
+  let shape: unknown = ConfigSchema;
+  for (const key of [...path, '']) {
+    // Defaults and other wrappers hold the object schema as their inner type.
+    while (shape && typeof shape === 'object' && !('shape' in shape) && 'def' in shape) {
+      const def = (shape as { def: { innerType?: unknown } }).def;
+      if (!def.innerType) break;
+      shape = def.innerType;
+    }
+    const fields = (shape as { shape?: Record<string, unknown> } | undefined)?.shape;
+    if (!fields) return [];
+    if (key === '') return Object.keys(fields);
+    shape = fields[key];
+  }
+  return [];
 }
 
 export function loadConfig(file: string | undefined, overrides: readonly ConfigOverride[] = []): DrawbridgeConfig {
@@ -75,7 +103,7 @@ export function loadConfig(file: string | undefined, overrides: readonly ConfigO
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`);
+    throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`, 'DRB-E-CONFIG');
   }
   return parseConfig(text, file, overrides);
 }

@@ -20,6 +20,41 @@ const duration = z
 
 const port = z.number().int().min(1).max(65535);
 
+/** A path prefix as requests name it ("/admin", "/api/v1/namespaces"). */
+const pathPrefix = z.string().startsWith('/', 'expected a path starting with /');
+
+/** One endpoint of the management surface (or of a public service): where it is, and what answers there. */
+const SurfaceEndpointSchema = z
+  .object({
+    /** Address or CIDR of the asset; absent: any address. */
+    address: cidr.optional(),
+    port: port.optional(),
+    /** Path prefix of the route (requests through a gateway). */
+    path: pathPrefix.optional(),
+    /** Virtual host (Host header / SNI). */
+    host: z.string().min(1).optional(),
+    /** Catalogue service id (catalog/services.yaml) or a name of your own. */
+    service: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((e) => e.address !== undefined || e.port !== undefined || e.path !== undefined || e.host !== undefined, 'give at least one of address, port, path, host');
+
+const GatewaySchema = z
+  .object({
+    address: cidr.optional(),
+    host: z.string().min(1).optional(),
+    /** Ports that carry public traffic (and the admin routes below). */
+    ports: z.array(port).default([]),
+    /** Path prefixes that reach the gateway's or an application's administration. */
+    adminRoutes: z.array(pathPrefix).default([]),
+    /** Ports that are nothing but administration (Kong 8001, APISIX 9180). */
+    adminPorts: z.array(port).default([]),
+    service: z.string().min(1).default('gateway-admin'),
+  })
+  .strict();
+
+const SURFACE_DEFAULT = { management: [], gateways: [], public: [] };
+
 /** drawbridge.yaml — one schema gives validation, the static type and the defaults. */
 export const ConfigSchema = z
   .object({
@@ -34,9 +69,33 @@ export const ConfigSchema = z
           .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', '::1/128', 'fe80::/10']),
         /** The organisation's own autonomous systems (and its cloud providers' if logins from there are normal). */
         asns: z.array(z.number().int().nonnegative()).default([]),
+        /** Learn the organisation's networks from history (successful logins of known identities). */
+        learn: z.boolean().default(true),
+        /** A learned range or ASN is the organisation's once this many identities log in from it… */
+        minIdentities: z.number().int().min(1).default(2),
+        /** …or logins come from it on this many different days. */
+        minDays: z.number().int().min(1).default(3),
       })
       .strict()
-      .default({ name: 'my-org', allowedRanges: [], internalRanges: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', '::1/128', 'fe80::/10'], asns: [] }),
+      .default({
+        name: 'my-org',
+        allowedRanges: [],
+        internalRanges: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', '::1/128', 'fe80::/10'],
+        asns: [],
+        learn: true,
+        minIdentities: 2,
+        minDays: 3,
+      }),
+    /** The management surface as you know it; detect also learns it from the logs and from audit/probe results. */
+    surface: z
+      .object({
+        management: z.array(SurfaceEndpointSchema).default([]),
+        gateways: z.array(GatewaySchema).default([]),
+        /** Services that are public on purpose (web site, public API): never management. */
+        public: z.array(SurfaceEndpointSchema).default([]),
+      })
+      .strict()
+      .default(SURFACE_DEFAULT),
     /** Extra ports per catalogue service id, e.g. { ssh: [2200] }. */
     managementPorts: z.record(z.string(), z.array(port)).default({}),
     stateDir: z.string().default('.drawbridge'),
@@ -48,6 +107,15 @@ export const ConfigSchema = z
     /** Folders of the user's own OSV advisories, matched with the shipped catalogue. */
     advisories: z.array(z.string()).default([]),
     failOn: z.enum(SEVERITIES).default('high'),
+    audit: z
+      .object({
+        /** Folders an audit may read besides the ones it is given (e.g. a shared drop-in folder an Include names). */
+        allowedRoots: z.array(z.string()).default([]),
+        /** Ignore entries may not expire later than this after today; later dates are capped with a warning. */
+        maxIgnoreExpiry: duration.default(365 * 86_400_000),
+      })
+      .strict()
+      .default({ allowedRoots: [], maxIgnoreExpiry: 365 * 86_400_000 }),
     probe: z
       .object({
         timeout: duration.default(5000),
@@ -75,6 +143,12 @@ export const ConfigSchema = z
         outOfOrderness: duration.default(300_000),
         /** Alerts from one source within this window are linked into one incident. */
         incidentWindow: duration.default(3_600_000),
+        /** Unauthenticated sources that did nothing are digested per service per period of this length. */
+        observationPeriod: duration.default(86_400_000),
+        /** How long a source seen only as an observation (or on a public port) stays linked to what it does next. */
+        contextWindow: duration.default(86_400_000),
+        /** Failed logins from one range before a success there is a brute force that worked. */
+        bruteForceFailures: z.number().int().min(1).default(5),
       })
       .strict()
       .default({
@@ -86,8 +160,13 @@ export const ConfigSchema = z
         rareCreationThreshold: 3,
         outOfOrderness: 300_000,
         incidentWindow: 3_600_000,
+        observationPeriod: 86_400_000,
+        contextWindow: 86_400_000,
+        bruteForceFailures: 5,
       }),
   })
   .strict();
 
 export type DrawbridgeConfig = z.infer<typeof ConfigSchema>;
+export type SurfaceEndpointConfig = z.infer<typeof SurfaceEndpointSchema>;
+export type GatewayConfig = z.infer<typeof GatewaySchema>;

@@ -15,7 +15,8 @@ import { z } from 'zod';
 import type { DrawbridgeConfig } from '../config/schema.js';
 import { networkOf, parseIp } from '../intel/ranges.js';
 import { NEW_SOURCE_RANGE_NS } from './detectors/new-source-range.js';
-import { UNSEEN_CREDENTIAL_NS } from './detectors/unseen-credential.js';
+import { ACCOUNT_CREDENTIAL_NS, UNSEEN_CREDENTIAL_NS } from './detectors/unseen-credential.js';
+import { ORG_APPROVED_NS } from '../organisation/networks.js';
 import type { BaselineEntry, StateStore } from './state/types.js';
 
 /**
@@ -38,6 +39,8 @@ interface BaselineKind {
   syntax: string;
   /** User key → the stored keys it stands for (a wide range stands for several). */
   parse(text: string, config: DrawbridgeConfig): string[];
+  /** Derived entries that must go with a forgotten one (ns, key). */
+  derived?(key: string): [string, string][];
 }
 
 const CREDENTIAL_PREFIX = /^(key|cert|token|token-from|method|password|other):./;
@@ -124,6 +127,14 @@ function networks(range: string, v4: number, v6: number, text: string): string[]
   return out;
 }
 
+/** `CIDR`, an address or `AS64500` → the organisation networks it stands for (`range:NET` per detector-sized range, or `asn:N`). */
+function parseOrgNetwork(text: string, config: DrawbridgeConfig): string[] {
+  const asn = /^AS(\d+)$/i.exec(text);
+  if (asn) return [`asn:${Number(asn[1])}`];
+  const { sourcePrefixV4, sourcePrefixV6 } = config.detect;
+  return networks(text, sourcePrefixV4, sourcePrefixV6, text).map((n) => `range:${n}`);
+}
+
 /** The baselines, one per detector that keeps one, with the key syntax users type. */
 export const BASELINE_KINDS: readonly BaselineKind[] = [
   {
@@ -133,6 +144,11 @@ export const BASELINE_KINDS: readonly BaselineKind[] = [
       'USER@HOST=CREDENTIAL, CREDENTIAL being key:SHA256:… (or just SHA256:…), cert:KEY_ID|ca:CA_FINGERPRINT, token:ID, ' +
       'token-from:CIDR, method:password — e.g. alice@web1=SHA256:AbC…',
     parse: parseCredentialKey,
+    // The account-wide record of the credential (USER\0CREDENTIAL) would keep it known on every host.
+    derived: (key) => {
+      const [identity, credential] = key.split(SEP) as [string, string];
+      return [[ACCOUNT_CREDENTIAL_NS, `${identity.slice(0, identity.lastIndexOf('@'))}${SEP}${credential}`]];
+    },
   },
   {
     detector: 'new-source-range',
@@ -141,6 +157,14 @@ export const BASELINE_KINDS: readonly BaselineKind[] = [
       'HOST:PORT=RANGE as the alert asset shows HOST:PORT, RANGE an address or CIDR (cut to the configured /24 or /48 ranges; ' +
       `wider ranges are split, up to ${MAX_EXPANDED_RANGES}) — e.g. 10.0.1.5:22=198.51.100.0/24`,
     parse: parseRangeKey,
+  },
+  {
+    detector: 'organisation',
+    ns: ORG_APPROVED_NS,
+    syntax:
+      'RANGE or ASN: a network that is the organisation’s besides what it learns from logins — an address or CIDR (cut to the ' +
+      'configured /24 or /48 ranges) or AS64500',
+    parse: parseOrgNetwork,
   },
 ];
 
@@ -215,6 +239,23 @@ export function approveKeys(store: StateStore, target: BaselineTarget, texts: re
   return written;
 }
 
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/**
+ * How a typed key was stored when that is not as typed: a wide range becomes every detector-sized range
+ * it holds, an address or a narrow range the one that holds it. Undefined when stored as typed.
+ */
+export function describeStoredAs(target: BaselineTarget, text: string, config: DrawbridgeConfig): string | undefined {
+  const stored = storedKeys(target, text, config).map(displayKey);
+  if (stored.length === 1 && stored[0] === text) return undefined;
+  const range = (k: string): string => k.slice(k.indexOf('=') + 1);
+  if (stored.length === 1) return `${range(text)} is kept as ${range(stored[0]!)}, the range the detector compares`;
+  const prefix = range(stored[0]!).split('/')[1];
+  const count = COUNT_WORDS[stored.length] ?? String(stored.length);
+  const shown = stored.length <= 4 ? stored.map(range).join(', ') : `${range(stored[0]!)} … ${range(stored[stored.length - 1]!)}`;
+  return `${range(text)} becomes ${count} /${prefix}s (${shown}), the ranges the detector compares`;
+}
+
 export interface ForgetResult {
   forgotten: BaselineEntry[];
   /** User keys (or their parts) not in the baseline. */
@@ -230,6 +271,7 @@ export function forgetKeys(store: StateStore, target: BaselineTarget, texts: rea
       for (const key of keys) {
         const e = store.peek(target.ns, key);
         if (e && store.forget(target.ns, key)) {
+          for (const [ns, k] of target.kind.derived?.(key) ?? []) store.forget(ns, k);
           any = true;
           result.forgotten.push({ ns: target.ns, key, ...e });
         }

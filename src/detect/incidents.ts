@@ -33,6 +33,7 @@ const STAGE_OF_RULE: Readonly<Record<string, ChainStage>> = {
   'unauthenticated-write': 'credential',
   'rare-container-creation': 'creation',
   'rare-container-exec': 'related',
+  'login-after-failures': 'credential',
 };
 
 const STAGE_OF_CONTROL: Partial<Record<Control, ChainStage>> = { DS0029: 'access', DS0002: 'credential', DS0015: 'creation' };

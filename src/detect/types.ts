@@ -14,6 +14,11 @@ export function isRejection(r: DecodeResult): r is Rejection {
 export interface DecodeContext {
   /** Year assumed for timestamps that carry none (RFC 3164 syslog); defaults to the current year. */
   defaultYear?: number;
+  /**
+   * When the records were written by: a file's mtime, or now for live input. Timestamps without a year
+   * take the year that makes them the most recent date not after it (instead of defaultYear).
+   */
+  referenceTime?: () => number;
   /** Field list for header-less formats (e.g. AWS VPC Flow Logs custom format), from --fields. */
   fields?: string[];
 }

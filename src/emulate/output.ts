@@ -1,3 +1,4 @@
+import { pushAll } from '../util/arrays.js';
 /**
  * Collects emulated records per log file, orders them by event time and renders each file with its
  * header/footer lines, remembering on which line every planted record landed (for labels.json).
@@ -81,7 +82,7 @@ export class LogFile {
         marks.set(e.mark, list);
       }
     });
-    lines.push(...foot);
+    pushAll(lines, foot);
     return { path: this.path, kind: this.kind, text: lines.join('\n') + '\n', records: sorted.length, marks };
   }
 }

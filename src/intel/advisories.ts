@@ -6,6 +6,7 @@ import { catalogPath } from '../catalog/paths.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { resolveProduct, samePackage, shippedProducts, type AdvisoryProduct, type OsvPackageRef } from './advisory-products.js';
 import { comparatorFor, compareSemver, parseDpkgVersion, readObservedVersion, UPSTREAM_ECOSYSTEM, type Comparator } from './versions.js';
+import { pushAll } from '../util/arrays.js';
 
 /*
  * OSV advisory records (ossf/osv-schema) for management-plane software. The catalogue ships in
@@ -104,7 +105,7 @@ function listJson(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listJson(p));
+    if (statSync(p).isDirectory()) pushAll(out, listJson(p));
     else if (name.endsWith('.json')) out.push(p);
   }
   return out;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from './severity.js';
 import { TECHNIQUE, type Control, type SubTechnique } from './technique.js';
+import { capAlertFields } from './field-caps.js';
 
 /** Where a finding or alert was seen: a config line, a probed endpoint or a log record. */
 export type FileLocation = { file: string; line: number; column?: number };
@@ -63,17 +64,27 @@ export function stableId(prefix: string, parts: readonly unknown[]): string {
   return `${prefix}-${h.digest('hex').slice(0, 16)}`;
 }
 
+/** What each finding's id was computed from, so that the audit can recompute it with stable paths. */
+const ID_PARTS = new WeakMap<Finding, readonly unknown[]>();
+
+export function idParts(f: Finding): readonly unknown[] | undefined {
+  return ID_PARTS.get(f);
+}
+
 export function makeFinding(input: FindingInput): Finding {
   // A spread of an existing finding may carry an old id: it never survives.
   const { key, id: _oldId, technique: _t, ...rest } = input as FindingInput & Partial<Finding>;
-  const id = stableId('DRB', [input.rule, input.asset, locationKey(input.location), key ?? '']);
-  return { id, technique: TECHNIQUE, ...rest };
+  const parts = [input.rule, input.asset, locationKey(input.location), key ?? ''];
+  const finding: Finding = { id: stableId('DRB', parts), technique: TECHNIQUE, ...rest };
+  ID_PARTS.set(finding, parts);
+  return finding;
 }
 
 export function makeAlert(input: Omit<Alert, 'id' | 'technique'> & { key?: string }): Alert {
   const { key, id: _oldId, technique: _t, ...rest } = input as Omit<Alert, 'id' | 'technique'> & { key?: string } & Partial<Alert>;
   const id = stableId('DRA', [input.rule, input.asset, alertRecordKey(input.location), key ?? '']);
-  return { id, technique: TECHNIQUE, ...rest };
+  // Fields copied from log records are bounded; the id above is computed from them whole.
+  return capAlertFields({ id, technique: TECHNIQUE, ...rest });
 }
 
 /** What identifies an alert's record in its id: its fingerprint when known, else where it was read. */

@@ -6,6 +6,7 @@ import { tcpOpen } from './net.js';
 import { TokenBucket } from './rate.js';
 import { FINGERPRINTERS, selectFingerprinters } from './registry.js';
 import { buildScope } from './scope.js';
+import { screenNames, type NameLookup } from './resolve-names.js';
 import { NotThisProtocol, ProbeTimeout, type Endpoint, type Fingerprinter, type Observation, type ProbeOptions } from './types.js';
 
 export interface RunProbeOptions {
@@ -17,6 +18,8 @@ export interface RunProbeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Notable steps (each authentication question asked); nothing by default. */
   log?: (message: string) => void;
+  /** Host-name resolution (the system resolver by default); names are resolved once, before any connection. */
+  lookup?: NameLookup;
   /** Passed to fingerprinters: try the catalogue's vendor default credentials (explicit opt-in). */
   tryDefaultCredentials?: boolean;
 }
@@ -92,7 +95,9 @@ export async function fingerprint(ep: Endpoint, candidates: readonly Fingerprint
 export async function runProbe(targets: string[], opts: RunProbeOptions): Promise<RunProbeResult> {
   const { probe } = opts.config;
   const scope = buildScope(targets, { ports: opts.ports ?? catalogPorts(opts.config), exclude: opts.exclude, maxAddresses: probe.maxAddresses });
-  const problems: ProbeProblem[] = [...scope.problems];
+  const screened = await screenNames(scope.endpoints, { exclude: opts.exclude ?? [], maxAddresses: probe.maxAddresses, lookup: opts.lookup, log: opts.log });
+  scope.endpoints = screened.endpoints;
+  const problems: ProbeProblem[] = [...scope.problems, ...screened.problems];
   const bucket = new TokenBucket(probe.rate, Math.min(probe.rate, probe.concurrency));
   const connect = async (ep: Endpoint): Promise<Socket> => {
     await bucket.take();

@@ -36,7 +36,9 @@ describe('auditPaths', () => {
 
     const r = await auditPaths([dir], { config: defaultConfig(), auditors: [sshdAuditor] });
     expect(r.audited).toEqual([{ file: main, auditor: 'sshd' }]);
-    expect(r.skipped.sort()).toEqual([join(dir, 'bin/blob'), notes].sort());
+    expect(r.skipped.map((s) => s.file).sort()).toEqual([join(dir, 'bin/blob'), notes].sort());
+    expect(r.skipped.map((s) => s.reason).sort()).toEqual(['binary file', 'not recognised as any supported config kind']);
+    expect(r.read).toBe(4);
     expect(r.problems).toEqual([]);
     const pw = r.findings.filter((f) => f.rule === 'sshd-password-auth');
     expect(pw.map((f) => f.location)).toEqual([{ file: dropIn, line: 1 }]);
@@ -65,10 +67,11 @@ describe('auditPaths', () => {
     const f = write('a.conf', 'x\n');
     const g = write('b.conf', 'y\n');
     const finding = makeFinding({ rule: 'test', subTechnique: 'ssh-access', control: 'M1026', severity: 'low', title: 't', asset: 'a', location: { file: f, line: 1 }, evidence: {}, remediation: 'r' });
-    const first: Auditor = { id: 'first', description: '', recognises: (file) => file === f, audit: () => ({ findings: [finding], problems: [] }) };
-    const broken: Auditor = { id: 'broken', description: '', recognises: () => true, audit: () => { throw new Error('boom'); } };
+    const first: Auditor = { id: 'first', description: '', recognise: (_text, name) => (name === f ? 1 : 0), audit: () => ({ findings: [finding], problems: [] }) };
+    const broken: Auditor = { id: 'broken', description: '', recognise: () => 1, audit: () => { throw new Error('boom'); } };
     const r = await auditPaths([dir], { config: defaultConfig(), auditors: [first, broken] });
-    expect(r.findings).toEqual([finding]);
+    // The id is recomputed from the path relative to the audit root (ids do not depend on the path's spelling).
+    expect(r.findings).toEqual([{ ...finding, id: expect.stringMatching(/^DRB-[0-9a-f]{16}$/) }]);
     expect(r.problems).toEqual([{ file: g, message: 'broken auditor failed: boom' }]);
   });
 

@@ -72,6 +72,10 @@ describe('drawbridge learn / baseline', () => {
     const ok = run(['baseline', 'approve', '--state-dir', state, '--detector', 'new-source-range', 'web1:22=203.0.112.0/23']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe('approved 2 new-source-range entries\n');
+    // A range wider than the detector's is split, and the user is told so.
+    expect(ok.stderr).toBe('drawbridge: 203.0.112.0/23 becomes two /24s (203.0.112.0/24, 203.0.113.0/24), the ranges the detector compares\n');
+    const one = run(['baseline', 'approve', '--state-dir', join(dir, 'narrow'), '--detector', 'new-source-range', 'web1:22=198.51.100.7', 'web1:22=192.0.2.0/24']);
+    expect(one.stderr).toBe('drawbridge: 198.51.100.7 is kept as 198.51.100.0/24, the range the detector compares\n');
     expect(list(state, '--detector', 'new-source-range').filter((x) => x.approved).map((x) => x.key)).toEqual(['web1:22=203.0.112.0/24', 'web1:22=203.0.113.0/24']);
     const bad = run(['baseline', 'approve', '--state-dir', state, '--detector', 'unseen-credential', `carol@web1=${K1}`, 'carol-web1']);
     expect(bad.code).toBe(2);

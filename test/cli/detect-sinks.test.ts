@@ -56,6 +56,28 @@ describe('detect sinks', () => {
       expect(ecs[0]).toMatchObject({ event: { kind: 'alert' } });
       expect(ecs.some((d) => (d.rule as { id: string }).id === 'unseen-credential')).toBe(true);
       expect(received.map((a) => a.id).sort()).toEqual(alerts.map((a) => a.id).sort());
+      // Deliveries are summed up once per endpoint, not told one line each.
+      const hookLines = r.stderr.split('\n').filter((l) => l.includes('webhook'));
+      expect(hookLines).toEqual([`drawbridge: webhook http://127.0.0.1:${port}: ${alerts.length} delivered`]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('an endpoint that refuses alerts is reported as it happens and in the summary', async () => {
+    const server = createServer((req, res) => void body(req).then(() => res.writeHead(400).end('bad payload')));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'drb-sinks-'));
+    try {
+      const r = await run(
+        ['detect', join(ROOT, 'samples/logs/auth.log'), '--config', join(ROOT, 'samples/drawbridge.yaml'), '--state-dir', join(dir, 'state'), '--format', 'json', '--webhook', `http://127.0.0.1:${port}/hook`],
+        dir,
+      );
+      const alerts = (JSON.parse(r.stdout) as { alerts: unknown[] }).alerts;
+      const refusals = r.stderr.split('\n').filter((l) => l.includes(`webhook http://127.0.0.1:${port}: refused alert`));
+      expect(refusals).toHaveLength(alerts.length);
+      expect(r.stderr).toContain(`webhook http://127.0.0.1:${port}: 0 delivered, ${alerts.length} refused`);
     } finally {
       server.close();
     }

@@ -59,7 +59,7 @@ describe('detect and its state folder', () => {
       await eventually(() => existsSync(join(state, 'drawbridge.lock')), 'the follower holding the state folder', WAIT);
       const second = await runCli(['detect', log, '--config', config, '--state-dir', state], dir);
       expect(second.code).toBe(2);
-      expect(second.stderr).toBe(`drawbridge: state folder ${state} is in use by pid ${follower.child.pid}\n`);
+      expect(second.stderr).toBe(`drawbridge: error DRB-E-STATE-IN-USE: state folder ${state} is in use by pid ${follower.child.pid}\n`);
     } finally {
       follower.child.kill('SIGKILL');
       await follower.exit;

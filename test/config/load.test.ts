@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, defaultConfig } from '../../src/config/load.js';
 import { CONFIG_TEMPLATE } from '../../src/cli/init.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { parseDuration } from '../../src/config/duration.js';
 
 describe('drawbridge.yaml', () => {
   it('the template written by `drawbridge init` is valid and gives the documented values', () => {
     const c = parseConfig(CONFIG_TEMPLATE, 'drawbridge.yaml');
-    expect(c.detect.learningPeriod).toBe(7 * 86_400_000);
+    // The values written are the defaults the README documents: an untouched file changes nothing.
+    expect(c).toEqual(defaultConfig());
+    expect(c.detect.learningPeriod).toBe(0);
     expect(c.detect.followWindow).toBe(300_000);
     expect(c.probe.timeout).toBe(5000);
     expect(c.failOn).toBe('high');
     expect(c.organisation.internalRanges).toContain('10.0.0.0/8');
+  });
+
+  it('the template names every key of the schema, so that users find store and advisories too', () => {
+    const keys = (shape: Record<string, unknown>, prefix = ''): string[] =>
+      Object.entries(shape).flatMap(([k, v]) => {
+        let inner = v as { def?: { innerType?: unknown }; shape?: Record<string, unknown> };
+        while (inner.def?.innerType && !inner.shape) inner = inner.def.innerType as typeof inner;
+        return inner.shape && k !== 'managementPorts' ? keys(inner.shape, `${prefix}${k}.`) : [`${prefix}${k}`];
+      });
+    for (const key of keys(ConfigSchema.shape)) {
+      const last = key.split('.').pop()!;
+      expect(CONFIG_TEMPLATE, key).toMatch(new RegExp(`^\\s*#?\\s*${last}:`, 'm'));
+    }
   });
 
   it('defaults apply to an empty file', () => {
@@ -24,6 +40,14 @@ describe('drawbridge.yaml', () => {
 
   it('rejects unknown keys with their line', () => {
     expect(() => parseConfig('detect:\n  learnngPeriod: 3d\n', 'd.yaml')).toThrow(/d\.yaml:2: detect\.learnngPeriod: unknown key/);
+  });
+
+  it('suggests the closest known key for an unknown one, at any depth', () => {
+    expect(() => parseConfig('detect:\n  learnngPeriod: 3d\n', 'd.yaml')).toThrow(/detect\.learnngPeriod: unknown key \(did you mean learningPeriod\?\)/);
+    expect(() => parseConfig('failon: high\n', 'd.yaml')).toThrow(/failon: unknown key \(did you mean failOn\?\)/);
+    expect(() => parseConfig('organisation:\n  allowedRange: []\n', 'd.yaml')).toThrow(/allowedRange: unknown key \(did you mean allowedRanges\?\)/);
+    // Nothing close: no guess.
+    expect(() => parseConfig('colourScheme: dark\n', 'd.yaml')).toThrow(/colourScheme: unknown key$/);
   });
 
   it('rejects malformed durations and YAML syntax errors with a line', () => {

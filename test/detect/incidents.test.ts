@@ -164,11 +164,12 @@ describe('incidents through runDetect', () => {
     const s1 = new SqliteStateStore(path);
     const r1 = await runDetect([flowFile, auditFile], { config, store: s1, asn: ASN, deadLetter: false });
     s1.close();
+    // The flow alone is an observation; the authenticated request from the same range is the first alert.
     expect(r1.alerts.map((a) => [a.rule, a.severity])).toEqual([
-      ['new-source-range', 'low'],
       ['unseen-credential', 'high'],
-      ['new-source-range-login', 'high'],
+      ['new-source-range', 'high'],
     ]);
+    expect(r1.observations.map((o) => [o.service, o.connections, o.ranges])).toEqual([['kube-apiserver', 1, 1]]);
     const id = r1.alerts[0]!.incident;
     expect(new Set(r1.alerts.map((a) => a.incident))).toEqual(new Set([id]));
     expect(r1.incidents.map((i) => [i.id, i.fullChain])).toEqual([[id, false]]);
@@ -182,9 +183,9 @@ describe('incidents through runDetect', () => {
       ['new-source-range-write', 'critical', id],
       ['rare-container-creation', 'critical', id],
     ]);
-    expect(r2.alerts[0]!.evidence.firstAlert).toBe(r1.alerts[0]!.id);
+    expect(r2.alerts[0]!.evidence.firstAlert).toBe(r1.alerts[1]!.id);
     const [inc] = r2.incidents;
     expect(inc).toMatchObject({ id, severity: 'critical', fullChain: true, users: ['system:serviceaccount:ci:deployer'] });
-    expect(inc!.timeline.map((s) => s.rule)).toEqual(['new-source-range', 'new-source-range-login', 'unseen-credential', 'new-source-range-write', 'rare-container-creation']);
+    expect(inc!.timeline.map((s) => s.rule)).toEqual(['new-source-range', 'unseen-credential', 'new-source-range-write', 'rare-container-creation']);
   });
 });

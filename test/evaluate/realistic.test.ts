@@ -45,8 +45,8 @@ describe('evaluate on a small realistic month (seed 5)', () => {
     }
   });
 
-  // Rarity judged per kind of creation is not in detect yet: a daily pod creator's first privileged pod passes.
-  it.fails('finds the CI identity\'s first privileged pod with DS0015', async () => {
+  // Rarity is judged per kind of creation: a daily pod creator's first privileged pod is rare.
+  it('finds the CI identity\'s first privileged pod with DS0015', async () => {
     const r = await run();
     expect(r.procedures.find((p) => p.id === 'ci-first-privileged-pod')?.detectedBy).toContain('DS0015');
   });

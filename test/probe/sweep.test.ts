@@ -164,7 +164,7 @@ describe.runIf(ready || process.env['CI'])('sweep over 127.0.0.0/24', () => {
     const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
     const vncBefore = count(vnc.output(), /Got connection from client/g);
     const rdpBefore = count(rdp.output(), /connection received from/g);
-    const r = await cli(['probe', '127.0.0.0/24', '--ports', ports(), '--exclude', '127.0.0.1', '127.0.0.4/31', '-c', cfg, '--format', 'json', '--no-history']);
+    const r = await cli(['probe', '127.0.0.0/24', '--ports', ports(), '--exclude', '127.0.0.1', '--exclude', '127.0.0.4/31', '-c', cfg, '--format', 'json', '--no-history']);
     expect(r.json.services.map((s) => s.host)).toEqual(['127.0.0.2', '127.0.0.3']);
     expect(r.json.findings.every((f) => ['127.0.0.2', '127.0.0.3'].includes(f.location.host))).toBe(true);
     await new Promise((res) => setTimeout(res, 300));

@@ -9,6 +9,8 @@ import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } f
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
+import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const AWS_SG_RULE = 'aws-sg-open-management-port';
 
@@ -42,7 +44,7 @@ export function awsSecurityGroupRules(doc: Doc): NetRule[] {
     const resource = name ? `${id} (${name})` : id;
     arr(g.IpPermissions).forEach((perm, pi) => {
       if (!isObj(perm)) return;
-      rules.push(...permissionRules(perm, [...gPath, 'IpPermissions', pi], doc, resource, id, `IpPermissions[${pi}]`));
+      pushAll(rules, permissionRules(perm, [...gPath, 'IpPermissions', pi], doc, resource, id, `IpPermissions[${pi}]`));
     });
   });
   return rules;
@@ -87,16 +89,22 @@ function permissionRules(perm: Obj, path: Path, doc: Doc, resource: string, grou
   return out;
 }
 
-const HEAD = 64 * 1024;
+/** `aws ec2 describe-security-groups` output (JSON or YAML): groups with IpPermissions, not a template. */
+export const AWS_SG_RECOGNISER: Recogniser = {
+  names: [/\.(json|ya?ml)$/i],
+  signals: [
+    {
+      what: 'security groups with IpPermissions',
+      confidence: 0.9,
+      test: (head) => hasKey(head, 'IpPermissions') && !hasKey(head, 'AWSTemplateFormatVersion') && !hasKey(head, 'Resources'),
+    },
+  ],
+};
 
 export const awsSecurityGroupAuditor: Auditor = {
   id: 'aws-security-groups',
   description: 'AWS security groups (aws ec2 describe-security-groups JSON): management ports open to the internet',
-  recognises(file: string, text: string): boolean {
-    if (!/\.json$/i.test(file)) return false;
-    const head = text.slice(0, HEAD);
-    return head.includes('"IpPermissions"') && !head.includes('"AWSTemplateFormatVersion"') && !head.includes('"Resources"');
-  },
+  recognise: (text, name) => recognition(AWS_SG_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text);
     const rules = docs.flatMap(awsSecurityGroupRules);

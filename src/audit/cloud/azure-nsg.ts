@@ -9,6 +9,8 @@ import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } f
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
+import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const AZURE_NSG_RULE = 'azure-nsg-open-management-port';
 
@@ -47,7 +49,7 @@ export function azureNsgRules(doc: Doc): NetRule[] {
     const propsPath: Path = isObj(nsg.properties) ? [...path, 'properties'] : path;
     for (const listKey of ['securityRules', 'defaultSecurityRules']) {
       arr(props[listKey]).forEach((rule, i) => {
-        if (isObj(rule)) out.push(...ruleRules(rule, [...propsPath, listKey, i], doc, name, resourceGroup));
+        if (isObj(rule)) pushAll(out, ruleRules(rule, [...propsPath, listKey, i], doc, name, resourceGroup));
       });
     }
   }
@@ -88,16 +90,23 @@ function ruleRules(rule: Obj, path: Path, doc: Doc, nsg: string, resourceGroup: 
   }));
 }
 
-const HEAD = 64 * 1024;
+/** `az network nsg show/list` output: securityRules, or rules with address prefixes and port ranges. */
+export const AZURE_NSG_RECOGNISER: Recogniser = {
+  names: [/\.(json|ya?ml)$/i],
+  signals: [
+    { what: 'network security groups with securityRules', confidence: 0.9, test: (head) => hasKey(head, 'securityRules') || hasKey(head, 'defaultSecurityRules') },
+    {
+      what: 'security rules with sourceAddressPrefix and destinationPortRange',
+      confidence: 0.8,
+      test: (head) => /"?sourceAddressPrefix/.test(head) && /"?destinationPortRange/.test(head),
+    },
+  ],
+};
 
 export const azureNsgAuditor: Auditor = {
   id: 'azure-nsg',
   description: 'Azure network security groups (az network nsg show/list JSON): management ports open to the internet',
-  recognises(file: string, text: string): boolean {
-    if (!/\.json$/i.test(file)) return false;
-    const head = text.slice(0, HEAD);
-    return head.includes('"securityRules"') || head.includes('"defaultSecurityRules"') || (head.includes('"sourceAddressPrefix') && head.includes('"destinationPortRange'));
-  },
+  recognise: (text, name) => recognition(AZURE_NSG_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text);
     const rules = docs.flatMap(azureNsgRules);

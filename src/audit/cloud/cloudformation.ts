@@ -10,6 +10,8 @@ import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { awsPorts } from './aws-sg.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
+import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const CFN_SG_RULE = 'cfn-sg-open-management-port';
 
@@ -93,10 +95,10 @@ export function cloudFormationRules(doc: Doc): NetRule[] {
     if (res.Type === 'AWS::EC2::SecurityGroup') {
       const list = resolveCfn(props.SecurityGroupIngress, scope);
       arr(list).forEach((entry, i) => {
-        if (isObj(entry)) rules.push(...ingressRules(entry, [...base, 'SecurityGroupIngress', i], doc, scope, logical, `SecurityGroupIngress[${i}]`));
+        if (isObj(entry)) pushAll(rules, ingressRules(entry, [...base, 'SecurityGroupIngress', i], doc, scope, logical, `SecurityGroupIngress[${i}]`));
       });
     } else if (res.Type === 'AWS::EC2::SecurityGroupIngress') {
-      rules.push(...ingressRules(props, base, doc, scope, logical, undefined));
+      pushAll(rules, ingressRules(props, base, doc, scope, logical, undefined));
     }
   }
   return rules;
@@ -133,16 +135,19 @@ function ingressRules(entry: Obj, path: Path, doc: Doc, scope: CfnScope, logical
   return out;
 }
 
-const HEAD = 64 * 1024;
+/** CloudFormation templates that declare security groups. */
+export const CLOUDFORMATION_RECOGNISER: Recogniser = {
+  names: [/\.(json|ya?ml|template)$/i],
+  signals: [
+    { what: 'a template whose Resources declare AWS::EC2::SecurityGroup', confidence: 0.95, test: (head) => hasKey(head, 'Resources') && head.includes('AWS::EC2::SecurityGroup') },
+    { what: 'AWS::EC2::SecurityGroup resources', confidence: 0.6, test: (head) => head.includes('AWS::EC2::SecurityGroup') },
+  ],
+};
 
 export const cloudFormationAuditor: Auditor = {
   id: 'cloudformation-security-groups',
   description: 'CloudFormation templates (JSON/YAML): security group ingress open to the internet on management ports',
-  recognises(file: string, text: string): boolean {
-    if (!/\.(json|ya?ml|template)$/i.test(file)) return false;
-    const head = text.slice(0, HEAD);
-    return /AWS::EC2::SecurityGroup/.test(head);
-  },
+  recognise: (text, name) => recognition(CLOUDFORMATION_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text, CFN_TAGS);
     const rules = docs.flatMap(cloudFormationRules);

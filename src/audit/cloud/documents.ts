@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseAllDocuments, type Tags } from 'yaml';
 import type { InputProblem } from '../types.js';
-import { offsetOf } from '../yaml-positions.js';
+import { offsetOf, syntaxProblem } from '../yaml-positions.js';
 
 export type Path = readonly (string | number)[];
 
@@ -54,7 +54,7 @@ export function parseDocuments(file: string, text: string, customTags?: Tags): {
   list.forEach((doc, i) => {
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) problems.push({ file, line: lineAt(e.pos[0]), message: `document ${i + 1} skipped: ${e.message.split('\n')[0]}` });
+      problems.push(syntaxProblem(file, text, 'YAML', i, doc.errors, lineAt));
       return;
     }
     let value: unknown;

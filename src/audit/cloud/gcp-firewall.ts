@@ -9,6 +9,8 @@ import { arr, isObj, num, parseDocuments, str, type Doc, type Obj, type Path } f
 import { normaliseProtocol, type NetRule } from './net-rules.js';
 import { CLOUD_CHECKS } from './checks.js';
 import { reportNetRules } from './report.js';
+import { hasKey, recognition, type Recogniser } from '../recognise.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const GCP_FIREWALL_RULE = 'gcp-firewall-open-management-port';
 
@@ -37,7 +39,7 @@ export function gcpFirewallRules(doc: Doc): NetRule[] {
   list.forEach((fw, i) => {
     if (!isObj(fw)) return;
     const path: Path = single ? [] : [...base, i];
-    out.push(...firewallRules(fw, path, doc));
+    pushAll(out, firewallRules(fw, path, doc));
   });
   return out;
 }
@@ -86,16 +88,22 @@ function firewallRules(fw: Obj, path: Path, doc: Doc): NetRule[] {
   return rules;
 }
 
-const HEAD = 64 * 1024;
+/** `gcloud compute firewall-rules list` output: rules with sourceRanges (or the compute#firewall kind) and allowed/denied. */
+export const GCP_FIREWALL_RECOGNISER: Recogniser = {
+  names: [/\.(json|ya?ml)$/i],
+  signals: [
+    {
+      what: 'firewall rules with sourceRanges and allowed/denied',
+      confidence: 0.9,
+      test: (head) => (hasKey(head, 'sourceRanges') || head.includes('compute#firewall')) && (hasKey(head, 'allowed') || hasKey(head, 'denied')),
+    },
+  ],
+};
 
 export const gcpFirewallAuditor: Auditor = {
   id: 'gcp-firewall-rules',
   description: 'GCP VPC firewall rules (gcloud compute firewall-rules list JSON): management ports open to the internet',
-  recognises(file: string, text: string): boolean {
-    if (!/\.json$/i.test(file)) return false;
-    const head = text.slice(0, HEAD);
-    return (head.includes('"sourceRanges"') || head.includes('compute#firewall')) && (head.includes('"allowed"') || head.includes('"denied"'));
-  },
+  recognise: (text, name) => recognition(GCP_FIREWALL_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text);
     const rules = docs.flatMap(gcpFirewallRules);

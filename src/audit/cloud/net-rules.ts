@@ -70,7 +70,8 @@ export function normaliseProtocol(p: unknown): string {
 
 function denyCovers(deny: NetRule, allow: NetRule, source: SourceVerdict): boolean {
   if (deny.action !== 'deny') return false;
-  if (deny.protocol !== 'all' && deny.protocol !== allow.protocol) return false;
+  // A TCP deny takes its ports out of an all-protocol allow too: management ports are TCP ports.
+  if (deny.protocol !== 'all' && deny.protocol !== allow.protocol && !(deny.protocol === 'tcp' && allow.protocol === 'all')) return false;
   if ((deny.targets ?? '') !== '' && deny.targets !== allow.targets) return false;
   return deny.sources.some((d) => {
     const t = d.trim().toLowerCase();
@@ -103,11 +104,19 @@ export interface EvaluateOptions {
 export function findExposures(rules: readonly NetRule[], policy: ExposurePolicy, options: EvaluateOptions = {}): Exposure[] {
   const webPorts = options.webPorts ?? new Set<number>();
   const out: Exposure[] = [];
+  // Deny rules by group, collected once: filtering all rules per rule is quadratic in a large file.
+  const deniesByGroup = new Map<unknown, NetRule[]>();
+  for (const d of rules) {
+    if (d.action !== 'deny') continue;
+    const list = deniesByGroup.get(d.group);
+    if (list) list.push(d);
+    else deniesByGroup.set(d.group, [d]);
+  }
   for (const rule of rules) {
     if (rule.action !== 'allow' || !carriesManagementPorts(rule.protocol)) continue;
     // Ports are set by each reader: AWS "-1" means every port, Azure "*" keeps its port ranges.
     const ports = rule.ports;
-    const denies = rules.filter((d) => d !== rule && d.action === 'deny' && d.group === rule.group && isEarlier(d, rule));
+    const denies = (deniesByGroup.get(rule.group) ?? []).filter((d) => d !== rule && isEarlier(d, rule));
     const sources: SourceVerdict[] = [];
     const services = new Map<string, ServiceHit>();
     let open: PortRange[] = [];

@@ -7,7 +7,7 @@ import type { InputProblem } from '../types.js';
 import type { CheckHit } from '../checks.js';
 import { describeScope, isOffLoopback, parseListenUrl, type ListenAddress } from '../listen-address.js';
 import { asArray, asText, isObject, type PositionedDocument } from '../yaml-positions.js';
-import { splitWords } from '../kubernetes/command-line.js';
+import { splitWords } from '../shared/command-line.js';
 
 export interface DockerListener {
   url: string;

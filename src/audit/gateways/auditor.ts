@@ -1,24 +1,57 @@
 /** Gateway configuration files (not Kubernetes manifests; those go through the kubernetes auditor). */
-import { basename } from 'node:path';
 import type { Auditor, AuditResult, InputProblem } from '../types.js';
 import { runChecks } from '../checks.js';
+import { hasKey, recognition, RECOGNITION_HEAD, type Recogniser } from '../recognise.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
 import { shippedAdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS, type GatewayInput } from './checks.js';
 import { gatewayKindOf } from './native.js';
+import { pushAll } from '../../util/arrays.js';
+
+/** kong.conf: `admin_listen = …` / `proxy_listen = …` lines (commented ones count when the name says kong.conf). */
+const KONG_CONF = /^\s*(admin_listen|proxy_listen)\s*=/m;
+const KONG_NAME = /(^|\/)kong[\w.-]*\.conf$/i;
+/** Traefik static configuration in TOML: an [api] or [entryPoints…] table, or a dotted api.insecure key. */
+const TRAEFIK_TOML = (head: string): boolean => /^\s*\[(api|entryPoints(\.[^\]]+)?)\]/m.test(head) || /^\s*api\.insecure\s*=/m.test(head);
+const GATEWAY_KEYS = /^\s*"?(admin|apisix|deployment|entryPoints|api|static_resources)"?\s*:/m;
+
+/** YAML/JSON whose documents configure Envoy, APISIX or Traefik (Kubernetes objects go to the kubernetes auditor). */
+function gatewayDocuments(head: string): boolean {
+  if (!GATEWAY_KEYS.test(head)) return false;
+  if (hasKey(head, 'kind') && hasKey(head, 'apiVersion')) return false;
+  return parseYamlDocuments('', head).documents.some((d) => gatewayKindOf(d.value) !== undefined);
+}
+
+export const GATEWAY_RECOGNISER: Recogniser = {
+  names: [KONG_NAME, /\.toml$/i, /\.(ya?ml|json)$/i],
+  signals: [
+    { what: 'kong.conf admin_listen/proxy_listen settings', confidence: 0.9, test: (head) => KONG_CONF.test(head) },
+    { what: 'a Traefik [api] or [entryPoints] table', confidence: 0.85, test: TRAEFIK_TOML },
+    { what: 'an Envoy, APISIX or Traefik configuration document', confidence: 0.9, test: gatewayDocuments },
+  ],
+};
+
+type GatewaySource = 'kong-conf' | 'traefik-toml' | 'documents';
+
+function gatewaySource(file: string, text: string): GatewaySource {
+  const head = text.slice(0, RECOGNITION_HEAD);
+  if (KONG_NAME.test(file) || KONG_CONF.test(head)) return 'kong-conf';
+  if (/\.toml$/i.test(file) || TRAEFIK_TOML(head)) return 'traefik-toml';
+  return 'documents';
+}
 
 export function auditGatewayConfig(file: string, text: string): AuditResult {
   const problems: InputProblem[] = [];
   const input: GatewayInput = { file, documents: [], objects: [], advisories: shippedAdvisoryLookup };
-  const name = basename(file).toLowerCase();
-  if (name.endsWith('.conf')) {
+  const source = gatewaySource(file, text);
+  if (source === 'kong-conf') {
     input.kongConf = text;
-  } else if (name.endsWith('.toml')) {
+  } else if (source === 'traefik-toml') {
     input.traefikToml = text;
   } else {
     const parsed = parseYamlDocuments(file, text);
-    problems.push(...parsed.problems);
+    pushAll(problems, parsed.problems);
     for (const doc of parsed.documents) {
       const kind = gatewayKindOf(doc.value);
       if (kind) input.documents.push({ kind, doc });
@@ -28,22 +61,9 @@ export function auditGatewayConfig(file: string, text: string): AuditResult {
   return { findings: hitsToFindings('gateways', runChecks(GATEWAY_CHECKS, input), file), problems };
 }
 
-/** Recognition is by name first, then by the top-level keys each product's config must have. */
-export function looksLikeGatewayConfig(file: string, text: string): boolean {
-  const name = basename(file).toLowerCase();
-  const head = text.slice(0, 64 * 1024);
-  if (name.endsWith('.conf')) return /^\s*#?\s*(admin_listen|proxy_listen)\s*=/m.test(head) || name === 'kong.conf';
-  if (name.endsWith('.toml')) return /^\s*\[(api|entryPoints(\.[^\]]+)?)\]/m.test(head) || /^\s*api\.insecure\s*=/m.test(head);
-  if (!/\.(ya?ml|json)$/.test(name)) return false;
-  if (/^\s*"?kind"?\s*:/m.test(head) && /^\s*"?apiVersion"?\s*:/m.test(head)) return false;
-  if (!/^\s*"?(admin|apisix|deployment|entryPoints|api|static_resources)"?\s*:/m.test(head)) return false;
-  const parsed = parseYamlDocuments(file, head);
-  return parsed.documents.some((d) => gatewayKindOf(d.value) !== undefined);
-}
-
 export const gatewayConfigAuditor: Auditor = {
   id: 'gateways',
   description: 'Gateway configs: Kong admin_listen, Envoy admin address, APISIX admin key and allow-list, Traefik insecure API',
-  recognises: looksLikeGatewayConfig,
+  recognise: (text, name) => recognition(GATEWAY_RECOGNISER, text, name),
   audit: (file, text) => auditGatewayConfig(file, text),
 };

@@ -1,6 +1,6 @@
 /** Gateway rules (catalog/audit/gateways/<id>/): each over the gateway's own config files and over manifests that deploy it. */
 import { defineChecks } from '../checks.js';
-import type { K8sObject } from '../kubernetes/objects.js';
+import type { K8sObject } from '../shared/k8s-objects.js';
 import type { PositionedDocument } from '../yaml-positions.js';
 import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { ingressNginxVersionHits, kongManifestHits, traefikManifestHits } from './manifest.js';

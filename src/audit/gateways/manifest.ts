@@ -5,10 +5,9 @@
 import type { CheckHit } from '../checks.js';
 import { describeScope, isOffLoopback } from '../listen-address.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
-import { commandLineOf, flagValue } from '../kubernetes/command-line.js';
-import { imageMatchesHint, parseImage } from '../kubernetes/admin-workloads.js';
-import { imageVersion } from '../kubernetes/components.js';
-import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from '../kubernetes/objects.js';
+import { commandLineOf, flagValue } from '../shared/command-line.js';
+import { imageMatchesHint, imageVersion, parseImage } from '../shared/images.js';
+import { containersOf, lineAt, resourceName, type ContainerRef, type K8sObject } from '../shared/k8s-objects.js';
 import { parseKongListen, traefikBool } from './listeners.js';
 import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 

@@ -6,12 +6,13 @@
 import type { Finding } from '../../model/finding.js';
 import type { Auditor, AuditResult } from '../types.js';
 import { runChecks } from '../checks.js';
+import { hasKey, recognition, type Recogniser } from '../recognise.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { parseYamlDocuments } from '../yaml-positions.js';
 import { shippedAdvisoryLookup, type AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { GATEWAY_CHECKS } from '../gateways/checks.js';
 import { KUBERNETES_CHECKS } from './checks.js';
-import { collectObjects } from './objects.js';
+import { collectObjects } from '../shared/k8s-objects.js';
 
 export interface KubernetesAuditOptions {
   advisories?: AdvisoryLookup;
@@ -34,20 +35,25 @@ function dedupe(findings: Finding[]): Finding[] {
   return findings.filter((f) => (seen.has(f.id) ? false : (seen.add(f.id), true)));
 }
 
-const MANIFEST_EXT = /\.(ya?ml|json)$/i;
-
-/** A manifest has `kind` and `apiVersion` keys (YAML `kind:` or JSON `"kind":`) near the top level. */
-export function looksLikeKubernetes(file: string, text: string): boolean {
-  if (!MANIFEST_EXT.test(file)) return false;
-  const head = text.slice(0, 64 * 1024);
-  return /^\s*"?kind"?\s*:/m.test(head) && /^\s*"?apiVersion"?\s*:/m.test(head);
+/** Some document is an object with apiVersion and kind: one resource, a List, Helm or kustomize output, a KubeletConfiguration. */
+function hasKubernetesObject(head: string): boolean {
+  if (!hasKey(head, 'kind') || !hasKey(head, 'apiVersion')) return false;
+  return parseYamlDocuments('', head).documents.some((d) => {
+    const v = d.value as Record<string, unknown> | null;
+    return typeof v === 'object' && v !== null && typeof v.apiVersion === 'string' && typeof v.kind === 'string';
+  });
 }
+
+export const KUBERNETES_RECOGNISER: Recogniser = {
+  names: [/\.(ya?ml|json)$/i],
+  signals: [{ what: 'documents with apiVersion and kind', confidence: 0.9, test: hasKubernetesObject }],
+};
 
 export function createKubernetesAuditor(options: KubernetesAuditOptions = {}): Auditor {
   return {
     id: 'kubernetes',
     description: 'Kubernetes manifests and node configs: API server, kubelet and etcd flags, exposed admin workloads, Ingress, RBAC for anonymous users',
-    recognises: looksLikeKubernetes,
+    recognise: (text, name) => recognition(KUBERNETES_RECOGNISER, text, name),
     audit: (file, text) => auditKubernetesManifest(file, text, options),
   };
 }

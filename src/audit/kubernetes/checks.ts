@@ -15,7 +15,7 @@ import {
   kubeletReadonlyPort,
 } from './control-plane.js';
 import { ingressExposesAdmin, serviceExposesAdmin } from './exposure.js';
-import type { K8sObject } from './objects.js';
+import type { K8sObject } from '../shared/k8s-objects.js';
 import { rbacAnonymousWrite } from './rbac.js';
 import { vulnerableImages } from './vulnerable-images.js';
 import { dashboardInsecureLogin, dashboardSkipLogin, runtimeSocketMount } from './workloads.js';

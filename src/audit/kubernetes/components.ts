@@ -1,7 +1,6 @@
 /** Recognise control-plane components in containers: by the binary they run, else by their image. */
-import semver from 'semver';
-import { parseImage } from './admin-workloads.js';
-import { basename, type Token } from './command-line.js';
+import { parseImage } from '../shared/images.js';
+import { basename, type Token } from '../shared/command-line.js';
 
 export type Component = 'kube-apiserver' | 'etcd' | 'kubelet' | 'kubernetes-dashboard';
 
@@ -33,13 +32,4 @@ export function componentOf(image: string, tokens: readonly Pick<Token, 'text'>[
   if (/^etcd(-(amd64|arm64|arm|ppc64le|s390x))?$/.test(last)) return 'etcd';
   if (repo === 'kubernetesui/dashboard' || last === 'kubernetes-dashboard-amd64' || last === 'kubernetes-dashboard') return 'kubernetes-dashboard';
   return undefined;
-}
-
-/** `v1.29.3-eks-…`, `v1.2.3_coreos.0`, `3.5.9-0` → the plain x.y.z; undefined for `latest`. */
-export function imageVersion(image: string): string | undefined {
-  const tag = parseImage(image).tag;
-  if (!tag) return undefined;
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(tag);
-  if (!m) return undefined;
-  return semver.valid(`${m[1]}.${m[2]}.${m[3] ?? '0'}`) ?? undefined;
 }

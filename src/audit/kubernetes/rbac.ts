@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readCatalogue, type CatalogueKind } from '../../catalog/loader.js';
 import type { CheckHit } from '../checks.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
-import { effectiveNamespace, lineAt, resourceName, type K8sObject } from './objects.js';
+import { effectiveNamespace, lineAt, resourceName, type K8sObject } from '../shared/k8s-objects.js';
 
 export const BUILTIN_ROLES_KIND: CatalogueKind<{ write: string[]; readOnly: string[] }> = {
   id: 'builtin-roles',

@@ -7,8 +7,8 @@
 import type { CheckHit } from '../checks.js';
 import type { AdvisoryLookup } from '../../intel/advisory-lookup.js';
 import { shippedProducts, type AdvisoryProduct } from '../../intel/advisory-products.js';
-import { imageMatchesHint, parseImage } from './admin-workloads.js';
-import { containersOf, lineAt, resourceName, type K8sObject } from './objects.js';
+import { imageMatchesHint, parseImage } from '../shared/images.js';
+import { containersOf, lineAt, resourceName, type K8sObject } from '../shared/k8s-objects.js';
 
 /**
  * The version part of an image tag. Kubernetes tags keep their provider suffix (`v1.29.3-eks-…`,

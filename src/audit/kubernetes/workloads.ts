@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { paramsOf, type CheckHit, type RuleRef } from '../checks.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
-import { flagValue, isFalse } from './command-line.js';
+import { flagValue, isFalse } from '../shared/command-line.js';
 import { componentContainers } from './control-plane.js';
-import { containersOf, lineAt, podTemplate, resourceName, type K8sObject } from './objects.js';
+import { containersOf, lineAt, podTemplate, resourceName, type K8sObject } from '../shared/k8s-objects.js';
 
 /** A Dashboard flag that is on unless explicitly false. */
 function dashboardFlag(objects: readonly K8sObject[], name: string, exposes: string, exposedTo: string): CheckHit[] {

@@ -2,6 +2,7 @@ import { KEYWORDS } from './keywords.js';
 import { conditionMatches, type ConnectionContext } from './match.js';
 import type { SshdConfig, SshdDirective, SshdMatchBlock } from './parse.js';
 import { sshdDefaults } from './data.js';
+import { pushAll } from '../../util/arrays.js';
 
 /** The value sshd uses for one keyword, and where it comes from. */
 export interface Setting {
@@ -47,7 +48,7 @@ export function resolveSettings(config: SshdConfig, applies: (block: SshdMatchBl
       if (prev && !multi) continue;
       const block = d.block >= 0 ? config.blocks[d.block] : undefined;
       if (prev) {
-        prev.args.push(...d.args);
+        pushAll(prev.args, d.args);
         prev.directives.push(d);
       } else {
         m.set(key, { keyword: d.keyword, args: [...d.args], source: 'config', file: d.file, line: d.line, ...(block ? { block } : {}), directives: [d] });

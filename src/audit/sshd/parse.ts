@@ -3,6 +3,7 @@ import type { InputProblem } from '../types.js';
 import { lookupKeyword } from './keywords.js';
 import { parseMatchCondition, type MatchCondition } from './match.js';
 import { tokenizeLine } from './tokenize.js';
+import { isPlainWord, redactedExcerpt } from '../../io/redact.js';
 
 /** One accepted `Keyword value…` line. `block` is -1 for the global section, else a Match block index. */
 export interface SshdDirective {
@@ -40,6 +41,8 @@ export interface IncludeIO {
   readFile(path: string): string | undefined;
   /** Sorted matches of a glob pattern; a literal path yields itself when it exists. */
   glob(pattern: string): string[];
+  /** Why a path or pattern was refused (outside the audited folders, a pseudo-file, too large). */
+  refusal?(pathOrPattern: string): string | undefined;
 }
 
 const MAX_INCLUDE_DEPTH = 16; // sshd's READCONF_MAX_DEPTH
@@ -71,7 +74,9 @@ export function parseSshdConfig(text: string, file: string, io?: IncludeIO): Ssh
       }
       const found = lookupKeyword(tok.keyword);
       if (found.status === 'unknown') {
-        problem(current, lineNo, `unknown keyword "${tok.keyword}" (sshd refuses to start with it)`, tok.keyword);
+        // Only a short, masked excerpt: an Include of a secret file must not print the secret.
+        const message = `unknown keyword ${redactedExcerpt(tok.keyword)} (sshd refuses to start with it)`;
+        problem(current, lineNo, message, isPlainWord(tok.keyword) ? tok.keyword : undefined);
         continue;
       }
       if (found.status === 'ignored') {
@@ -105,8 +110,9 @@ export function parseSshdConfig(text: string, file: string, io?: IncludeIO): Ssh
           continue;
         }
         for (const pattern of tok.args) {
-          const targets = io ? resolveInclude(pattern, current, sshDir, io) : [];
+          const { targets, refused } = io ? resolveInclude(pattern, current, sshDir, io) : { targets: [], refused: undefined };
           if (!io) problem(current, lineNo, `Include "${pattern}" not followed (no file access)`, 'Include');
+          else if (refused !== undefined) problem(current, lineNo, `Include "${pattern}" refused: ${refused}`, 'Include');
           else if (targets.length === 0) problem(current, lineNo, `Include "${pattern}" matched no file; sshd skips it too`, 'Include');
           for (const target of targets) {
             if (stack.includes(target)) {
@@ -115,7 +121,8 @@ export function parseSshdConfig(text: string, file: string, io?: IncludeIO): Ssh
             }
             const body = io?.readFile(target);
             if (body === undefined) {
-              problem(current, lineNo, `Include "${target}" cannot be read`, 'Include');
+              const why = io?.refusal?.(target);
+              problem(current, lineNo, why ? `Include "${target}" refused: ${why}` : `Include "${target}" cannot be read`, 'Include');
               continue;
             }
             if (!cfg.files.includes(target)) cfg.files.push(target);
@@ -137,11 +144,11 @@ function validateArgs(name: string, kind: string, args: string[]): string | unde
   if (kind === 'flag') {
     if (args.length > 1) return `"${name}" takes one value, got ${args.length}`;
     const v = (args[0] as string).toLowerCase();
-    if (v !== 'yes' && v !== 'no') return `"${name}" must be yes or no, not "${args[0]}"`;
+    if (v !== 'yes' && v !== 'no') return `"${name}" must be yes or no, not ${redactedExcerpt(args[0] as string)}`;
   }
   if (name === 'PermitRootLogin') {
     if (args.length > 1) return `"${name}" takes one value, got ${args.length}`;
-    if (!PERMIT_ROOT_VALUES.has((args[0] as string).toLowerCase())) return `"${name}" has an unsupported value "${args[0]}"`;
+    if (!PERMIT_ROOT_VALUES.has((args[0] as string).toLowerCase())) return `"${name}" has an unsupported value ${redactedExcerpt(args[0] as string)}`;
   }
   if (kind === 'list' && args.length > 1) return `"${name}" takes one comma-separated list, got ${args.length} words`;
   return undefined;
@@ -154,7 +161,7 @@ function validateArgs(name: string, kind: string, args: string[]): string | unde
  * absolute patterns under /etc/ssh/ are rebased there too. When that finds nothing, a relative pattern
  * is also tried against the including file's directory.
  */
-export function resolveInclude(pattern: string, includingFile: string, sshDir: string, io: IncludeIO): string[] {
+export function resolveInclude(pattern: string, includingFile: string, sshDir: string, io: IncludeIO): { targets: string[]; refused?: string } {
   const candidates: string[] = [];
   if (pattern.startsWith(`${SSH_DIR}/`)) candidates.push(join(sshDir, pattern.slice(SSH_DIR.length + 1)));
   else if (isAbsolute(pattern)) candidates.push(pattern);
@@ -162,9 +169,13 @@ export function resolveInclude(pattern: string, includingFile: string, sshDir: s
     candidates.push(join(sshDir, pattern));
     candidates.push(join(dirname(includingFile.replace(/\\/g, '/')), pattern));
   }
+  let refused: string | undefined;
   for (const c of candidates) {
     const found = io.glob(c);
-    if (found.length > 0) return found;
+    // A glob cut at its match cap still returns what it found; the cap is reported with it.
+    const why = io.refusal?.(c);
+    if (found.length > 0) return why === undefined ? { targets: found } : { targets: found, refused: why };
+    refused ??= why;
   }
-  return [];
+  return refused === undefined ? { targets: [] } : { targets: [], refused };
 }

@@ -4,12 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { Auditor, AuditContext, AuditResult, InputProblem } from '../types.js';
+import { STDIN_NAME, type Auditor, type AuditContext, type AuditResult, type InputProblem } from '../types.js';
 import { policyFor } from '../cloud/report.js';
 import { hclReady, loadHcl, parseHcl, type HclBody, type HclParse } from './hcl.js';
 import { outline } from './outline.js';
 import { moduleScope, resourcesOfBody, type ResourceNote, type TfResource } from './resources.js';
 import { analyseResources } from './analyse.js';
+import { recognition, type Recogniser } from '../recognise.js';
 
 // Auditors are synchronous; the WebAssembly HCL parser loads once when this module is imported.
 
@@ -36,6 +37,8 @@ function safeRead(ctx: AuditContext, file: string): string | undefined {
 
 /** The module's other .tf files and auto-loaded variable files, read through the context. */
 function moduleFiles(file: string, ctx: AuditContext): { tf: Sibling[]; tfvars: Sibling[] } {
+  // Standard input has no folder: the current one is not its module.
+  if (file === STDIN_NAME) return { tf: [], tfvars: [] };
   const dir = dirname(file);
   const self = basename(file);
   const tf: Sibling[] = [];
@@ -101,14 +104,25 @@ export function terraformResources(file: string, text: string, others: { bodies:
   return { resources, problems: notes.map((n) => ({ file, line: n.line, field: n.address, message: n.message })) };
 }
 
+/** Terraform HCL: a .tf name is enough; otherwise top-level resource, provider or terraform blocks. */
+export const TERRAFORM_RECOGNISER: Recogniser = {
+  names: [/\.tf$/i],
+  nameAlone: 1,
+  signals: [
+    {
+      what: 'HCL resource, data, provider or terraform blocks',
+      confidence: 0.85,
+      test: (head) => /^(?:resource|data)\s+"?[\w-]+"?\s+"?[\w-]+"?\s*\{/m.test(head) || /^(?:provider\s+"[\w-]+"|terraform)\s*\{/m.test(head),
+    },
+  ],
+};
+
 export const terraformAuditor: Auditor = {
   id: 'terraform',
   // The HCL parser is WebAssembly: load it only when a .tf file is actually audited.
   prepare: loadHcl,
   description: 'Terraform (.tf): security groups, NACLs, GCP firewalls, Azure NSGs and managed Kubernetes endpoints open to the internet',
-  recognises(file: string): boolean {
-    return /\.tf$/i.test(file);
-  },
+  recognise: (text, name) => recognition(TERRAFORM_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const siblings = moduleFiles(file, ctx);
     const bodies = siblings.tf.map(bodyOf).filter((b): b is HclBody => b !== undefined);

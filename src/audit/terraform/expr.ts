@@ -557,7 +557,7 @@ function callFunction(name: string, args: unknown[], src: string): unknown {
       }
       return new Unknown(src);
     case 'merge':
-      return args.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)) ? Object.assign({}, ...args) : new Unknown(src);
+      return args.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)) ? args.reduce<Record<string, unknown>>((m, x) => Object.assign(m, x), {}) : new Unknown(src);
     case 'keys':
       return typeof a === 'object' && a !== null && !Array.isArray(a) ? Object.keys(a).sort() : new Unknown(src);
     case 'values':

@@ -7,6 +7,7 @@ import { parseDocuments, type Doc } from '../cloud/documents.js';
 import { policyFor } from '../cloud/report.js';
 import { analyseResources } from './analyse.js';
 import { isObj, type Obj, type Path, type TfResource } from './resources.js';
+import { recognition, type Recogniser } from '../recognise.js';
 
 function moduleResources(doc: Doc, mod: Obj, base: Path, out: TfResource[], depth: number): void {
   if (depth > 32) return;
@@ -87,16 +88,22 @@ function dedupeInline(resources: TfResource[]): TfResource[] {
   });
 }
 
-const HEAD = 64 * 1024;
+/** `terraform show -json` of a plan: format_version with planned values or resource changes. */
+export const TERRAFORM_PLAN_RECOGNISER: Recogniser = {
+  names: [/\.json$/i],
+  signals: [
+    {
+      what: 'format_version with planned_values or resource_changes',
+      confidence: 0.95,
+      test: (head) => head.includes('"format_version"') && (head.includes('"planned_values"') || head.includes('"resource_changes"')),
+    },
+  ],
+};
 
 export const terraformPlanAuditor: Auditor = {
   id: 'terraform-plan',
   description: 'Terraform plan JSON (terraform show -json): planned network rules and cluster endpoints open to the internet',
-  recognises(file: string, text: string): boolean {
-    if (!/\.json$/i.test(file)) return false;
-    const head = text.slice(0, HEAD);
-    return head.includes('"format_version"') && (head.includes('"planned_values"') || head.includes('"resource_changes"'));
-  },
+  recognise: (text, name) => recognition(TERRAFORM_PLAN_RECOGNISER, text, name),
   audit(file: string, text: string, ctx: AuditContext): AuditResult {
     const { docs, problems } = parseDocuments(file, text);
     const resources = docs.flatMap(planResources);

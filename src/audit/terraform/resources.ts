@@ -94,6 +94,8 @@ function withBindings(scope: EvalScope, add: Record<string, unknown>): EvalScope
 // ---------------------------------------------------------------- resolution with dynamic blocks
 
 const MAX_INSTANCES = 1000;
+/** Blocks all dynamic blocks of one resource may produce: nesting multiplies, so depth alone is no bound. */
+export const MAX_DYNAMIC_BLOCKS = 10_000;
 
 /** Expanded dynamic blocks remember where their `content` block is, for line lookup. */
 const ORIGIN = new WeakMap<object, RawPath>();
@@ -102,6 +104,10 @@ interface Ctx {
   notes: ResourceNote[];
   address: string;
   lineOf(raw: RawPath): number;
+  /** Dynamic blocks this resource may still produce. */
+  budget: number;
+  /** Lines of dynamic blocks already reported as not expanded (once each, however often reached). */
+  unexpanded: Set<number>;
 }
 
 function iterable(v: unknown): [unknown, unknown][] | undefined {
@@ -130,6 +136,16 @@ function resolveNode(v: unknown, scope: EvalScope, raw: RawPath, ctx: Ctx, depth
           ctx.notes.push({ address: ctx.address, line: ctx.lineOf([...specRaw, 'for_each']), message: `dynamic "${label}": for_each is not known before apply; its blocks were not judged` });
           return;
         }
+        if (items.length > ctx.budget) {
+          ctx.budget = 0;
+          const line = ctx.lineOf([...specRaw, 'for_each']);
+          if (ctx.unexpanded.has(line)) return;
+          ctx.unexpanded.add(line);
+          const message = `dynamic "${label}": not expanded, the resource would produce more than ${MAX_DYNAMIC_BLOCKS} dynamic blocks; its blocks were not judged`;
+          ctx.notes.push({ address: ctx.address, line, message });
+          return;
+        }
+        ctx.budget -= items.length;
         const iterName = typeof spec.iterator === 'string' ? spec.iterator.replace(/^\$\{|\}$/g, '') : label;
         const content = firstBody(spec.content) ?? {};
         const contentRaw: RawPath = [...specRaw, 'content', 0];
@@ -174,7 +190,7 @@ export function resourcesOfBody(body: HclBody, root: OutlineBlock, scope: EvalSc
       const lineOfRaw = (p: RawPath): number => (block ? lineIn(block, p) : 1);
       const base = `${type}.${name}`;
       for (const inst of instances(raw, scope, base, lineOfRaw, notes)) {
-        const ctx: Ctx = { notes, address: inst.address, lineOf: lineOfRaw };
+        const ctx: Ctx = { notes, address: inst.address, lineOf: lineOfRaw, budget: MAX_DYNAMIC_BLOCKS, unexpanded: new Set() };
         const values = resolveNode(raw, inst.scope, [], ctx, 0);
         if (!isObj(values)) continue;
         out.push({ type, name, address: inst.address, values, lineOf: (p) => lineOfRaw(rawPathOf(values, p)) });

@@ -24,7 +24,7 @@ class SshdRecordDecoder implements RecordDecoder {
   private readonly clock: Rfc3164Clock;
 
   constructor(ctx: DecodeContext) {
-    this.clock = { year: ctx.defaultYear ?? new Date().getUTCFullYear() };
+    this.clock = { year: ctx.defaultYear ?? new Date().getUTCFullYear(), ...(ctx.referenceTime ? { reference: ctx.referenceTime } : {}) };
   }
 
   line(text: string, ref: RecordRef): DecodeResult {

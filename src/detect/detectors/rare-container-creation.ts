@@ -1,10 +1,17 @@
 /**
  * DS0015 — Application Log: creation of containers (Kubernetes pods and the workload objects that
- * start them; Docker containers and services) by an identity that created fewer than
- * `detect.rareCreationThreshold` of them within the baseline (`detect.baselineExpiry`).
+ * start them; Docker containers and services) that is rare for its creator, judged per kind of
+ * creation. Each identity has a baseline (within `detect.baselineExpiry`) for
+ *   - any creation;
+ *   - each privileged trait: privileged, hostPID, hostIPC, hostNetwork, a sensitive hostPath,
+ *     added capabilities, the Docker/containerd socket;
+ *   - creation in kube-system;
+ * and a creation from a network that is neither the organisation's nor the identity's usual one is
+ * rare as well. A kind with fewer than `detect.rareCreationThreshold` earlier creations is rare: a CI
+ * identity that creates pods all day still alerts on its first privileged pod.
  *
- * Severity: medium; high or critical when the spec hands over the node (privileged, host
- * namespaces, sensitive hostPath mounts, dangerous capabilities — see privilegeLevel).
+ * Severity: the worst of the rare kinds — any: medium; a privileged trait: high or critical by what it
+ * hands over (privilegeLevel); kube-system: high; an unusual network: medium, high from a hosting ASN.
  *
  * One creation is often logged several times (a proxy's access log, its request-body log, the
  * engine's own events): it is counted once. A later record of it that shows privileged bits the
@@ -14,7 +21,8 @@
 import type { ApiEvent } from '../../model/event.js';
 import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
-import { atLeast, SEVERITIES, type Severity } from '../../model/severity.js';
+import { atLeast, maxSeverity, SEVERITIES, type Severity } from '../../model/severity.js';
+import { networkStanding, trusted, type NetworkStanding } from '../../organisation/networks.js';
 import { evidence, logLocation } from './common.js';
 import { apiIdentity, apiTarget } from './identity.js';
 import { readId, writeId } from './registers.js';
@@ -52,6 +60,27 @@ function firstRecord(ev: ApiEvent, c: Creation, state: StateView, hold: number):
   return { count: true, duplicate: false };
 }
 
+/** The kinds a creation belongs to besides "any": its privileged traits and kube-system. */
+export function creationKinds(ev: ApiEvent): string[] {
+  const kinds = new Set<string>();
+  for (const bit of ev.privileged ?? []) {
+    if (bit === 'privileged' || bit === 'hostPID' || bit === 'hostIPC' || bit === 'hostNetwork') kinds.add(bit);
+    else if (bit.startsWith('hostPath:')) kinds.add(/(docker|containerd|crio)\.sock$/.test(bit) ? 'docker.sock' : 'hostPath');
+    else if (bit.startsWith('cap:')) kinds.add('capabilities');
+  }
+  if (ev.namespace === 'kube-system') kinds.add('kube-system');
+  return [...kinds].sort();
+}
+
+function kindSeverity(kind: string, ev: ApiEvent, standing: NetworkStanding | undefined): Severity {
+  if (kind === 'any') return 'medium';
+  if (kind === 'kube-system') return 'high';
+  if (kind === 'network') return standing?.standing === 'hosting' ? 'high' : 'medium';
+  return privilegeSeverity(ev.privileged) ?? 'high';
+}
+
+const KIND_WORDS: Record<string, string> = { any: 'creation', 'kube-system': 'creation in kube-system', network: 'creation from this network', 'docker.sock': 'container-runtime socket mount', hostPath: 'sensitive hostPath mount', capabilities: 'added capability' };
+
 function alreadyAlertedAtLeast(state: StateView, key: string, severity: Severity, time: number): boolean {
   return SEVERITIES.some((s) => atLeast(s, severity) && state.marked(ALERT_SEVERITY_NS, `${key}\u0000${s}`, time));
 }
@@ -68,14 +97,28 @@ export const rareContainerCreation: Detector = {
     const hold = duplicateWindow(ctx);
     const claim = firstRecord(event, c, state, hold);
     const privileged = privilegeSeverity(event.privileged);
-    const severity: Severity = privileged ?? 'medium';
+    let severity: Severity = privileged ?? 'medium';
 
     let prior: number | undefined;
     let firstAlert: string | undefined;
+    const rare: { kind: string; prior: number }[] = [];
     const who = apiIdentity(event);
     if (claim.count) {
-      prior = state.count(CREATIONS_NS, who.key, event.time, config.detect.baselineExpiry) - 1;
-      if (ctx.learning || prior >= config.detect.rareCreationThreshold) return [];
+      const window = config.detect.baselineExpiry;
+      const threshold = config.detect.rareCreationThreshold;
+      prior = state.count(CREATIONS_NS, who.key, event.time, window) - 1;
+      if (prior < threshold) rare.push({ kind: 'any', prior });
+      for (const kind of creationKinds(event)) {
+        const p = state.count(CREATIONS_NS, `${who.key}\u0000${kind}`, event.time, window) - 1;
+        if (p < threshold) rare.push({ kind, prior: p });
+      }
+      let standing: NetworkStanding | undefined;
+      if (who.user !== undefined && event.src !== '') {
+        standing = networkStanding(event.src, who.user, event.time, state, ctx.env);
+        if (!trusted(standing)) rare.push({ kind: 'network', prior: 0 });
+      }
+      if (ctx.learning || rare.length === 0) return [];
+      severity = rare.map((r) => kindSeverity(r.kind, event, standing)).reduce(maxSeverity);
     } else if (claim.duplicate && c.key !== undefined && privileged !== undefined) {
       // A second record of an alerted creation, showing more: worth a new alert only if it is worse.
       firstAlert = readId(state, ALERT_NS, c.key, 'DRA');
@@ -89,7 +132,7 @@ export const rareContainerCreation: Detector = {
     const what = `${c.kind}${c.name !== undefined ? ` ${c.name}` : ''}`;
     const alert = makeAlert({
       ...alertText(this.id, {
-        vars: { who: who.label, what, target, spec, prior: prior === 0 ? 'no' : `only ${prior}`, creations: prior === 1 ? 'creation' : 'creations' },
+        vars: { who: who.label, what, target, spec, rare: rare.map((r) => (r.kind === 'network' ? 'first creation from this network' : `${r.prior === 0 ? 'first' : `only ${r.prior} earlier`} ${KIND_WORDS[r.kind] ?? `${r.kind} creation`}${r.prior === 0 ? '' : 's'}`)).join(', ') },
         severity,
         subTechnique: apiSubTechnique(event),
         variant: { title: firstAlert !== undefined ? 'further-record' : 'first', remediation: event.service === 'kubernetes' ? 'kubernetes' : 'docker' },
@@ -112,6 +155,7 @@ export const rareContainerCreation: Detector = {
         privileged: bits?.join(','),
         privilegedKnown: bits !== undefined,
         priorCreations: prior,
+        rareKinds: rare.map((r) => r.kind).join(',') || undefined,
         threshold: config.detect.rareCreationThreshold,
         status: event.status,
         userAgent: event.userAgent,

@@ -6,6 +6,8 @@ import type { DataSource } from '../../model/technique.js';
 import type { AsnLookup } from '../../intel/asn.js';
 import type { RangeSet } from '../../intel/ranges.js';
 import type { StateView } from '../state/types.js';
+import type { Surface } from '../../surface/surface.js';
+import type { ObservationInput } from '../observations.js';
 
 /** Everything a detector may consult besides its state: compiled once per run. */
 export interface DetectEnv {
@@ -16,6 +18,8 @@ export interface DetectEnv {
   /** Management ports (catalogue + config.managementPorts) → services. */
   managementPorts: ReadonlyMap<number, readonly ManagementService[]>;
   asn?: AsnLookup;
+  /** The management surface: what a flow or request reaches (configuration, inventory, learned, catalogue). */
+  surface: Surface;
 }
 
 /** Per-event facts the engine knows and the event does not carry. */
@@ -25,6 +29,8 @@ export interface EventContext {
   learning: boolean;
   /** The source record as read (evidence). */
   raw: string;
+  /** Noise that is not an alert (a first-seen source that did nothing), folded into the observations digest. */
+  observe?: (o: ObservationInput) => void;
 }
 
 /** A pure transition (event, state, context) → alerts; all memory goes through `state`. */
@@ -33,5 +39,7 @@ export interface Detector {
   id: string;
   control: DataSource;
   description: string;
+  /** False for a detector that only learns (it raises nothing, so it has no alert text). */
+  emits?: false;
   handle(event: DrawbridgeEvent, state: StateView, ctx: EventContext): Alert[];
 }

@@ -1,18 +1,28 @@
 /**
  * DS0002 — User Account Authentication: a successful remote login with a credential never seen for
- * that identity (user@host). The credential is the key fingerprint, the certificate's key id + CA
+ * that identity (user@host) nor for that account on any other host (a person's known key used on a
+ * further server is not a new credential). The credential is the key fingerprint, the certificate's key id + CA
  * (certificates are re-issued with new keys and serials; the id and the CA are the identity), the
- * token id, or for password-style logins the method itself. Severity rises when the source is
- * outside the organisation's ranges and ASNs.
+ * token id, or for password-style logins the method itself.
+ *
+ * Severity follows where the login came from (src/organisation): from the organisation's networks
+ * (configured or learned) or the identity's usual ones, medium at most — new hires, rotated keys and
+ * renewed certificates look like this; from an ASN unrelated to the organisation, high; from a
+ * hosting/VPS ASN the organisation never used, at night for that identity, critical. A rotated
+ * service-account token (JTI) used from a network the account already uses is routine and not reported.
  */
 import type { AuthEvent, DrawbridgeEvent } from '../../model/event.js';
 import { alertText } from '../../catalog/texts.js';
 import { makeAlert, type Alert } from '../../model/finding.js';
 import { networkOf } from '../../intel/ranges.js';
-import { authHost, authSubTechnique, evidence, logLocation, sourceOrigin } from './common.js';
+import { networkStanding, trusted, type NetworkStanding } from '../../organisation/networks.js';
+import type { Severity } from '../../model/severity.js';
+import { authHost, authSubTechnique, evidence, logLocation } from './common.js';
 import type { Detector } from './types.js';
 
 export const UNSEEN_CREDENTIAL_NS = 'ds0002.credential';
+/** The same credentials per account name, across hosts: a person's known key on another host is not a new credential. */
+export const ACCOUNT_CREDENTIAL_NS = 'ds0002.account-credential';
 
 /** The credential as one baseline key, and words for the title. */
 export function credentialKey(ev: AuthEvent): { key: string; label: string } {
@@ -41,7 +51,7 @@ export function credentialKey(ev: AuthEvent): { key: string; label: string } {
  * A successful use of a credential as a login: auth events as they are; API requests that name their
  * credential (service-account token id, client-certificate hash, cloud access key) and were not refused.
  */
-function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
+export function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
   if (ev.kind === 'auth') return ev.success ? ev : undefined;
   if (ev.kind !== 'api' || ev.credential === undefined || ev.credential === '') return undefined;
   if (ev.status !== undefined && ev.status >= 400) return undefined;
@@ -63,6 +73,18 @@ function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
   };
 }
 
+/** The baseline key of a login's credential for its identity. */
+export function credentialEntry(ev: AuthEvent): string {
+  return `${ev.user}@${authHost(ev)}\u0000${credentialKey(ev).key}`;
+}
+
+/** The table in the header. */
+export function credentialSeverity(s: NetworkStanding): Severity {
+  if (trusted(s)) return 'medium';
+  if (s.standing === 'hosting' && s.night) return 'critical';
+  return 'high';
+}
+
 export const unseenCredential: Detector = {
   id: 'unseen-credential',
   control: 'DS0002',
@@ -73,18 +95,21 @@ export const unseenCredential: Detector = {
     const { config } = ctx.env;
     const identity = `${ev.user}@${authHost(ev)}`;
     const cred = credentialKey(ev);
-    const isNew = state.seen(UNSEEN_CREDENTIAL_NS, `${identity}\u0000${cred.key}`, ev.time, config.detect.baselineExpiry);
-    if (!isNew || ctx.learning) return [];
-    const origin = sourceOrigin(ev.src, ctx.env);
-    const originText = origin.asn ? ` (AS${origin.asn.asn} ${origin.asn.org})` : origin.organisation ? ' (organisation range)' : ' (unknown ASN)';
+    const newForAccount = state.seen(ACCOUNT_CREDENTIAL_NS, `${ev.user}\u0000${cred.key}`, ev.time, config.detect.baselineExpiry);
+    const isNew = state.seen(UNSEEN_CREDENTIAL_NS, credentialEntry(ev), ev.time, config.detect.baselineExpiry);
+    if (!isNew || !newForAccount || ctx.learning) return [];
+    const origin = networkStanding(ev.src, ev.user, ev.time, state, ctx.env);
+    if (cred.key.startsWith('token-from:') && trusted(origin)) return [];
+    const severity = credentialSeverity(origin);
+    const asText = ` (${origin.why})`;
     const passwordLike = ev.credentialKind === 'password' || cred.key.startsWith('method:');
     return [
       makeAlert({
         ...alertText(this.id, {
-          vars: { identity, credential: cred.label, src: ev.src, origin: originText },
-          severity: origin.foreign ? 'high' : 'medium',
+          vars: { identity, credential: cred.label, src: ev.src, origin: asText },
+          severity,
           subTechnique: authSubTechnique(ev),
-          variant: { explanation: origin.foreign ? 'foreign' : 'inside', remediation: passwordLike ? 'password' : 'key' },
+          variant: { explanation: trusted(origin) ? 'inside' : 'foreign', remediation: passwordLike ? 'password' : 'key' },
         }),
         asset: identity,
         location: logLocation(ev),
@@ -105,7 +130,10 @@ export const unseenCredential: Detector = {
           srcPort: ev.srcPort,
           asn: origin.asn?.asn,
           asOrg: origin.asn?.org,
-          foreignSource: origin.foreign,
+          foreignSource: !trusted(origin),
+          standing: origin.standing,
+          standingWhy: origin.why,
+          night: origin.night,
           line: ev.ref.line,
           raw: ctx.raw,
         }),

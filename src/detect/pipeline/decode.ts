@@ -9,6 +9,8 @@ import type { RecordRef } from '../../model/event.js';
 import { sniffFormat } from '../decoders/index.js';
 import type { DecodeContext, DecodeResult, Decoder } from '../types.js';
 import type { RunSource } from './types.js';
+import { pushAll } from '../../util/arrays.js';
+import { enoughToSniff, sniffSample, stripBom } from '../sniff-sample.js';
 
 /** Lines a format sniff looks at. */
 export const SNIFF_LINES = 20;
@@ -34,17 +36,19 @@ export class DecodeStage {
   lines(src: RunSource, lines: Line[], final = false): void {
     if (!src.decoder) {
       if (src.failed) return;
-      src.held.push(...lines);
-      if (src.held.length < SNIFF_LINES && !final && !src.forced) return;
-      const decoder = src.forced ?? sniffFormat(src.held.slice(0, SNIFF_LINES).map((l) => l.text), this.decoders)?.decoder;
+      pushAll(src.held, lines);
+      if (!enoughToSniff(src.held, SNIFF_LINES) && !final && !src.forced) return;
+      // Nothing was read (an empty file, or one already read to its end): nothing to recognise.
+      if (src.held.length === 0 && !src.forced) return;
+      const decoder = src.forced ?? sniffFormat(sniffSample(src.held, SNIFF_LINES), this.decoders)?.decoder;
       if (!decoder) {
-        src.failed = 'format not recognised from the first lines; name it with --format';
+        src.failed = 'format not recognised from the first lines; name it with --input-format';
         const first = src.held[0];
         if (first) this.out.unreadable(src, first, `${src.failed} (${src.held.length}+ lines not read)`);
         src.held = [];
         return;
       }
-      src.decoder = decoder.open(src.name, this.ctx);
+      src.decoder = decoder.open(src.name, src.writtenBy ? { ...this.ctx, referenceTime: src.writtenBy } : this.ctx);
       src.decoderId = decoder.id;
       lines = src.held;
       src.held = [];
@@ -57,7 +61,8 @@ export class DecodeStage {
       const ref: RecordRef = { source: src.name, offset: line.offset, line: line.line };
       let result: DecodeResult;
       try {
-        result = src.decoder!.line(line.text, ref);
+        // A byte-order mark belongs to the file, not to its first record.
+        result = src.decoder!.line(line.line === 1 && line.offset === 0 ? stripBom(line.text) : line.text, ref);
       } catch (e) {
         // A decoder bug must not stop the stream; the record is kept with the error.
         result = { reject: `decoder ${src.decoderId} failed: ${(e as Error).message}` };
@@ -80,6 +85,6 @@ export class DecodeStage {
   quietEnough(src: RunSource): boolean {
     if (src.decoder || src.failed || src.held.length === 0 || src.held.length === src.sniffedAt) return false;
     src.sniffedAt = src.held.length;
-    return sniffFormat(src.held.map((l) => l.text), this.decoders) !== undefined;
+    return sniffFormat(sniffSample(src.held, SNIFF_LINES), this.decoders) !== undefined;
   }
 }

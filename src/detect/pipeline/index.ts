@@ -20,7 +20,8 @@
  * run deterministic.
  */
 import { join } from 'node:path';
-import { openAsnDatabase } from '../../intel/asn.js';
+import { openAsnDatabase, type AsnLookup } from '../../intel/asn.js';
+import { ObservationDigest } from '../observations.js';
 import type { Line } from '../../io/sources/lines.js';
 import type { Alert } from '../../model/finding.js';
 import { DECODERS, decoderById } from '../decoders/index.js';
@@ -36,7 +37,9 @@ import { DetectStage } from './detect.js';
 import { detectEnv } from './env.js';
 import { OrderStage } from './order.js';
 import { closeSources, openSources, startRead, takeRead } from './sources.js';
+import { yearReference } from '../year-reference.js';
 import type { DetectOptions, DetectResult, DetectStats, Pending, RejectedRecord, RunSource } from './types.js';
+import { pushAll } from '../../util/arrays.js';
 
 export type * from './types.js';
 export { detectEnv } from './env.js';
@@ -57,14 +60,16 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const store = opts.store ?? openStateStore(config);
   let asn = opts.asn;
   // The default ASN tables load only if an alert needs them.
-  const env = detectEnv(config, { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) });
+  const lazyAsn: AsnLookup = { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) };
+  const env = detectEnv(config, lazyAsn, opts.inventory);
+  const digest = new ObservationDigest(config.detect.observationPeriod);
 
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
   const rejected: RejectedRecord[] = [];
   const alerts: Alert[] = [];
   const sources: RunSource[] = [];
   const order = new OrderStage(config.detect.outOfOrderness, opts.idleAfter ?? Math.min(IDLE_AFTER_MS, config.detect.outOfOrderness), stats);
-  const detect = new DetectStage({ detectors: opts.detectors ?? DETECTORS, env, state: store, learnOnly: opts.learnOnly });
+  const detect = new DetectStage({ detectors: opts.detectors ?? DETECTORS, env, state: store, learnOnly: opts.learnOnly, observe: (o) => digest.add(o) });
   const correlate = new CorrelateStage(store, env);
   const deliver = new DeliverStage(store, { sinks: opts.sinks ?? [], onAlert: opts.onAlert, onSinkError: opts.onSinkError });
   const commit = new CommitStage(store, {
@@ -93,7 +98,8 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   };
   const decode = new DecodeStage(
     decoders,
-    { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), fields: opts.fields },
+    // Streams are written as they are read; files say when they were written (sources.ts).
+    { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), fields: opts.fields, referenceTime: yearReference(undefined, opts) },
     {
       record: (src, line, result) => {
         stats.records++;
@@ -116,7 +122,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     }, sources);
     const fresh = kept;
     kept = [];
-    alerts.push(...fresh);
+    pushAll(alerts, fresh);
     await deliver.deliver(fresh);
     opts.onProgress?.({ records: stats.records, alerts: alerts.length, watermark: order.released });
   };
@@ -134,7 +140,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
       if (r.reset) {
         // Lines held for sniffing and records still waiting belong to the old file: settle them first.
         if (src.held.length > 0) decode.lines(src, [], true);
-        src.stale.push(...src.open.filter((x) => x.pending > 0));
+        pushAll(src.stale, src.open.filter((x) => x.pending > 0));
         src.open = [];
       }
       if (r.done) finish(src, r.lines);
@@ -147,7 +153,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     openSources(
       inputs,
       opts.lineSources ?? [],
-      { store, decoders, forced, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs },
+      { store, decoders, forced, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs, now: opts.now },
       sources,
     );
     // What an earlier run committed but did not get to its sinks goes out before anything new.
@@ -212,6 +218,11 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     await closeSources(sources);
     if (!opts.store) store.close();
   }
-  const summaries = sources.map((s) => ({ name: s.name, records: s.records, ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}) }));
-  return { alerts, incidents, rejected, stats, sources: summaries };
+  const summaries = sources.map((s) => ({
+    name: s.name,
+    records: s.records,
+    ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}),
+    ...(s.failed ? { unreadable: s.failed } : {}),
+  }));
+  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries };
 }

@@ -7,6 +7,8 @@
 import type { Checkpoint } from '../../io/sources/checkpoint.js';
 import { fileKey, followFileReader, onceFileReader, streamReader, type SourceRead, type SourceReader } from '../../io/sources/readers.js';
 import { decoderById } from '../decoders/index.js';
+import { gzipFileReader, isGzipFile } from '../../io/sources/gzip.js';
+import { yearReference } from '../year-reference.js';
 import type { StateStore } from '../state/types.js';
 import type { Decoder } from '../types.js';
 import type { LineSource, RunSource } from './types.js';
@@ -23,6 +25,8 @@ export interface SourceOptions {
   signal?: AbortSignal;
   chunkSize?: number;
   pollMs?: number;
+  /** A fixed "now" (replays, tests): the year of RFC 3164 timestamps comes from it. */
+  now?: number;
 }
 
 /**
@@ -44,11 +48,16 @@ function openInput(input: string, opts: SourceOptions): RunSource {
   const key = fileKey(input);
   // The readers resume from the checkpoint unless it belongs to another file (dev/ino) or lies past the end.
   const cp = opts.fromStart ? undefined : opts.store.checkpoint(key);
-  const reader = opts.follow
-    ? followFileReader(key, cp, { signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs })
-    : onceFileReader(key, cp, opts.chunkSize);
+  // A compressed (rotated) file never grows: it is read once, even when the others are followed.
+  const gzip = isGzipFile(key);
+  const reader = gzip
+    ? gzipFileReader(key, cp, opts.chunkSize)
+    : opts.follow
+      ? followFileReader(key, cp, { signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs })
+      : onceFileReader(key, cp, opts.chunkSize);
   const src = newSource(input, key, reader, opts.forced);
   src.startedAt = reader.position();
+  src.writtenBy = yearReference(key, { now: opts.now, follow: opts.follow && !gzip });
   return src;
 }
 

@@ -12,6 +12,8 @@ import type { DrawbridgeEvent } from '../../model/event.js';
 import type { Alert } from '../../model/finding.js';
 import type { Detector } from '../detectors/types.js';
 import type { Incident } from '../incidents.js';
+import type { Observation } from '../observations.js';
+import type { SurfaceEndpoint } from '../../surface/model.js';
 import type { StateStore } from '../state/types.js';
 import type { Decoder, RecordDecoder } from '../types.js';
 
@@ -38,6 +40,8 @@ export interface DetectStats {
 /** How one input fared in this run. */
 export interface SourceSummary {
   name: string;
+  /** Why none of its lines could be read (no format recognised). */
+  unreadable?: string;
   /** Lines read from it in this run. */
   records: number;
   /** Where this run started reading it, when it resumed from an earlier run's checkpoint (byte offset > 0). */
@@ -49,6 +53,8 @@ export interface DetectResult {
   alerts: Alert[];
   /** Incidents this run's alerts belong to, with every alert of theirs the store keeps (earlier runs too). */
   incidents: Incident[];
+  /** Noise digested instead of alerted: unauthenticated first-seen sources that did nothing, per service and period. */
+  observations: Observation[];
   /** The first 10,000 rejected records (stats.rejected counts all; the dead-letter file keeps all). */
   rejected: RejectedRecord[];
   stats: DetectStats;
@@ -62,6 +68,8 @@ export interface DetectOptions {
   format?: string;
   /** State store; default: SQLite at <stateDir>/state.db (opened and closed by this run). */
   store?: StateStore;
+  /** Management endpoints known from audit/probe results (`--inventory`), added to the configured surface. */
+  inventory?: readonly SurfaceEndpoint[];
   /** ASN lookup; default: the offline @ip-location-db/asn tables, loaded on first use. */
   asn?: AsnLookup;
   /** Reference "now" (epoch ms): supplies the year of RFC 3164 timestamps. */
@@ -169,6 +177,8 @@ export interface RunSource {
   decoderId?: string;
   done: boolean;
   failed?: string;
+  /** When its records were written by (a file's mtime, now for live input): gives RFC 3164 timestamps their year. */
+  writtenBy?: () => number;
   maxTime: number;
   /** Records with events still waiting in the order stage, in offset order. */
   open: RecordState[];

@@ -3,7 +3,7 @@ import { toJson, toJsonl, type Lens } from './json.js';
 import { toOcsf } from './ocsf.js';
 import { toSarif } from './sarif.js';
 import { toTable } from './table.js';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../model/errors.js';
 
 export const FORMATS = ['table', 'json', 'jsonl', 'sarif', 'ocsf'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -18,7 +18,7 @@ export interface RenderOptions {
 
 export function parseFormat(s: string): OutputFormat {
   if ((FORMATS as readonly string[]).includes(s)) return s as OutputFormat;
-  throw new UsageError(`--format: unknown format "${s}" (expected one of ${FORMATS.join(', ')})`);
+  throw new UsageError(`--format: unknown format "${s}" (expected one of ${FORMATS.join(', ')})`, 'DRB-E-FORMAT');
 }
 
 export function render(format: OutputFormat, items: readonly Finding[], opts: RenderOptions): string {

@@ -1,4 +1,6 @@
-import { relative, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../../audit/id-root.js';
 import type { Finding } from '../../model/finding.js';
 import { isFileLocation } from '../../model/finding.js';
 import type { Severity } from '../../model/severity.js';
@@ -27,10 +29,19 @@ interface SarifOptions {
   baseDir: string;
 }
 
-function artifactUri(file: string, baseDir: string): string {
-  const rel = file.startsWith('/') ? relative(baseDir, file) : file;
-  const uri = rel.startsWith('..') ? file : rel;
-  return uri.split(sep).join('/');
+const SRCROOT = 'SRCROOT';
+
+/**
+ * A result's file relative to the repository root when it lies in a git work tree (what code scanning
+ * expects), else to the base folder, under the `SRCROOT` base id; the same file gives the same URI
+ * whatever folder the audit ran from. Files outside both stay absolute.
+ */
+function artifactLocation(file: string, baseDir: string): { uri: string; uriBaseId?: string; root?: string } {
+  const abs = resolve(baseDir, file);
+  const root = repoRoot(dirname(abs)) ?? baseDir;
+  const rel = relative(root, abs);
+  if (rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+  return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT, root };
 }
 
 /** SARIF 2.1.0 log with one run: rule metadata for every rule used, results with regions. */
@@ -56,11 +67,14 @@ export function toSarif(items: readonly Finding[], opts: SarifOptions): string {
       },
     });
   }
+  let srcRoot: string | undefined;
   const results = items.map((f) => {
     const loc = f.location;
+    const artifact = isFileLocation(loc) ? artifactLocation(loc.file, opts.baseDir) : undefined;
+    if (artifact?.root) srcRoot ??= artifact.root;
     const physical = isFileLocation(loc)
       ? {
-          artifactLocation: { uri: artifactUri(loc.file, opts.baseDir) },
+          artifactLocation: { uri: artifact!.uri, ...(artifact!.uriBaseId ? { uriBaseId: artifact!.uriBaseId } : {}) },
           ...(loc.line >= 1 ? { region: { startLine: loc.line, ...(loc.column ? { startColumn: loc.column } : {}) } } : {}),
         }
       : { artifactLocation: { uri: 'host' in loc ? `${loc.host}:${loc.port}` : loc.source } };
@@ -87,6 +101,7 @@ export function toSarif(items: readonly Finding[], opts: SarifOptions): string {
             rules,
           },
         },
+        ...(srcRoot ? { originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(srcRoot).href + '/' } } } : {}),
         results,
       },
     ],

@@ -1,6 +1,7 @@
 import type { Finding } from '../../model/finding.js';
 import { locationKey } from '../../model/finding.js';
 import type { Severity } from '../../model/severity.js';
+import { escapeControl } from '../redact.js';
 
 const COLOURS: Record<Severity, string> = {
   critical: '\x1b[1;31m',
@@ -28,12 +29,14 @@ export function toTable(items: readonly Finding[], opts: TableOptions): string {
   for (const f of items) {
     const sev = f.severity.toUpperCase().padEnd(8);
     const tag = opts.colour ? `${COLOURS[f.severity]}${sev}${RESET}` : sev;
-    out.push(`${tag} ${f.title}`);
-    out.push(`         ${f.rule} · ${f.subTechnique} · ${f.control} · ${f.asset}`);
-    out.push(`         at ${locationKey(f.location)}${'time' in f && typeof f.time === 'string' ? ` (${f.time})` : ''}`);
+    // Titles, assets and locations quote input (log fields, file names): escaped, never raw to the terminal.
+    const e = escapeControl;
+    out.push(`${tag} ${e(f.title)}`);
+    out.push(`         ${e(f.rule)} · ${f.subTechnique} · ${f.control} · ${e(f.asset)}`);
+    out.push(`         at ${e(locationKey(f.location))}${'time' in f && typeof f.time === 'string' ? ` (${e(f.time)})` : ''}`);
     const incident = (f as { incident?: string }).incident;
-    if (incident) out.push(`         incident ${incident}`);
-    if (f.remediation) out.push(`         fix: ${f.remediation.split('\n').join('\n              ')}`);
+    if (incident) out.push(`         incident ${e(incident)}`);
+    if (f.remediation) out.push(`         fix: ${f.remediation.split('\n').map(e).join('\n              ')}`);
     out.push('');
   }
   out.push(summaryLine(items));

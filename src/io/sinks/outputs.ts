@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import type { OutputFormat } from '../format/index.js';
 import { openSink, openWebhookSink, parseSinkSpec, type SinkSpec } from './index.js';
 import { MultiSink, type DurableSink, type Sink } from './types.js';
-import type { WebhookEvent, WebhookSink } from './webhook.js';
+import type { WebhookEvent, WebhookSink, WebhookStats } from './webhook.js';
+import { pushAll } from '../../util/arrays.js';
 
 export interface OutputRequest {
   /** `--sink KIND[:PATH]` values. */
@@ -23,7 +24,10 @@ export interface OutputRequest {
   stateDir: string;
   colour: boolean;
   version: string;
-  onWebhookEvent?: (e: WebhookEvent) => void;
+  /** Each webhook event (deliveries, retries, failures), with the endpoint's URL. */
+  onWebhookEvent?: (e: WebhookEvent, url: string) => void;
+  /** Each webhook's totals once what can be delivered is delivered. */
+  onWebhookClosed?: (url: string, stats: WebhookStats, pending: number) => void;
 }
 
 export interface AlertOutputs {
@@ -59,8 +63,8 @@ export async function openAlertOutputs(req: OutputRequest): Promise<AlertOutputs
     if (s.path === undefined) stdout.push(sink);
     else durable.push(Object.assign(sink, { name: `${s.kind}:${resolve(s.path)}` }));
   }
-  const webhooks: WebhookSink[] = await Promise.all(hooks.map(([url, kind]) => openWebhookSink(url, kind, { stateDir: req.stateDir, onEvent: req.onWebhookEvent })));
-  durable.push(...webhooks);
+  const webhooks: WebhookSink[] = await Promise.all(hooks.map(([url, kind]) => openWebhookSink(url, kind, { stateDir: req.stateDir, onEvent: (e) => req.onWebhookEvent?.(e, url) })));
+  pushAll(durable, webhooks);
   const out = new MultiSink(stdout);
   return {
     durable,
@@ -68,6 +72,7 @@ export async function openAlertOutputs(req: OutputRequest): Promise<AlertOutputs
     write: (alert) => out.write(alert),
     async close() {
       for (const w of webhooks) await w.flush();
+      webhooks.forEach((w, i) => req.onWebhookClosed?.(hooks[i]![0], w.stats, w.pending));
       await new MultiSink([...stdout, ...durable]).close();
     },
   };

@@ -88,11 +88,16 @@ export class LineSplitter {
     let b = from;
     while (s < text.length) {
       const nl = text.indexOf('\n', s);
-      const lineText = text.slice(s, nl);
       this.lineNo++;
-      out.push({ text: lineText, offset: base + b, line: this.lineNo });
+      // A UTF-16 unit is at most 3 UTF-8 bytes: only a line that long can be over the byte limit.
+      const nextB = ascii ? from + nl + 1 : buf.indexOf(10, b) + 1;
+      if ((nl - s) * 3 > this.maxLine && nextB - 1 - b > this.maxLine) {
+        out.push({ text: text.slice(s, s + 200), offset: base + b, line: this.lineNo, truncated: true });
+      } else {
+        out.push({ text: text.slice(s, nl), offset: base + b, line: this.lineNo });
+      }
       s = nl + 1;
-      b = ascii ? from + s : buf.indexOf(10, b) + 1;
+      b = nextB;
     }
   }
 }

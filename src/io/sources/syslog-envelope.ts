@@ -25,6 +25,26 @@ export interface Rfc3164Clock {
   /** Year for the next timestamp; advanced when months wrap from December to January. */
   year: number;
   lastMonth?: number;
+  /**
+   * When the records were written by (a file's mtime, now for live input). Given, each timestamp takes
+   * the year that makes it the most recent date not after this, as syslog readers do; `year` is unused.
+   */
+  reference?: () => number;
+}
+
+/** Clocks of senders and readers disagree and local times are read as UTC: a day ahead is still "not after". */
+const FUTURE_SLACK_MS = 86_400_000;
+
+function rfc3164Year(clock: Rfc3164Clock, month: number, day: number, h: number, mi: number, sec: number): number {
+  if (clock.reference === undefined) {
+    // A file spans a new year when months jump back (Dec → Jan); the header itself carries no year.
+    if (clock.lastMonth !== undefined && month < clock.lastMonth - 6) clock.year++;
+    clock.lastMonth = month;
+    return clock.year;
+  }
+  const ref = clock.reference();
+  const year = new Date(ref).getUTCFullYear();
+  return utc(year, month, day, h, mi, sec, 0) > ref + FUTURE_SLACK_MS ? year - 1 : year;
 }
 
 function isDigit(c: number): boolean {
@@ -153,11 +173,9 @@ function parseRfc3164(s: string, i: number, clock: Rfc3164Clock): EnvelopeResult
   const mi = digitsAt(s, i + 10, 2);
   const sec = digitsAt(s, i + 13, 2);
   if ((d1 !== 32 && !isDigit(d1)) || !isDigit(s.charCodeAt(i + 5)) || Number.isNaN(h + mi + sec)) return undefined;
-  // A file spans a new year when months jump back (Dec → Jan); the header itself carries no year.
-  if (clock.lastMonth !== undefined && month < clock.lastMonth - 6) clock.year++;
-  clock.lastMonth = month;
-  const time = utc(clock.year, month, day, h, mi, sec, 0);
-  if (Number.isNaN(time)) return { reject: `timestamp: invalid date "${s.slice(i, i + 15)}" in year ${clock.year}` };
+  const year = rfc3164Year(clock, month, day, h, mi, sec);
+  const time = utc(year, month, day, h, mi, sec, 0);
+  if (Number.isNaN(time)) return { reject: `timestamp: invalid date "${s.slice(i, i + 15)}" in year ${year}` };
   return hostAndTag(s, i + 16, time, 'rfc3164');
 }
 

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { auditGatewayConfig, looksLikeGatewayConfig } from '../../../src/audit/gateways/auditor.js';
+import { auditGatewayConfig, gatewayConfigAuditor } from '../../../src/audit/gateways/auditor.js';
 import { parseKongListen } from '../../../src/audit/gateways/listeners.js';
 import { createKubernetesAuditor } from '../../../src/audit/kubernetes/auditor.js';
 
 describe('gateway configs', () => {
   it('recognises gateway files but leaves Kubernetes manifests to the kubernetes auditor', () => {
-    expect(looksLikeGatewayConfig('envoy.yaml', 'admin:\n  address: {socket_address: {address: 0.0.0.0}}\nstatic_resources: {}\n')).toBe(true);
-    expect(looksLikeGatewayConfig('config.yaml', 'deployment:\n  admin:\n    allow_admin: []\n')).toBe(true);
-    expect(looksLikeGatewayConfig('traefik.toml', '[api]\n  insecure = true\n')).toBe(true);
-    expect(looksLikeGatewayConfig('kong.conf', 'admin_listen = 0.0.0.0:8001\n')).toBe(true);
-    expect(looksLikeGatewayConfig('t.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\n')).toBe(false);
-    expect(looksLikeGatewayConfig('values.yaml', 'replicaCount: 2\n')).toBe(false);
+    expect(gatewayConfigAuditor.recognise('admin:\n  address: {socket_address: {address: 0.0.0.0}}\nstatic_resources: {}\n', 'envoy.yaml') > 0).toBe(true);
+    expect(gatewayConfigAuditor.recognise('deployment:\n  admin:\n    allow_admin: []\n', 'config.yaml') > 0).toBe(true);
+    expect(gatewayConfigAuditor.recognise('[api]\n  insecure = true\n', 'traefik.toml') > 0).toBe(true);
+    expect(gatewayConfigAuditor.recognise('admin_listen = 0.0.0.0:8001\n', 'kong.conf') > 0).toBe(true);
+    expect(gatewayConfigAuditor.recognise('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\n', 't.yaml') > 0).toBe(false);
+    expect(gatewayConfigAuditor.recognise('replicaCount: 2\n', 'values.yaml') > 0).toBe(false);
   });
 
   it('reads Kong listener lists with flags, IPv6 and off', () => {

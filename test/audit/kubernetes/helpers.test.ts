@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlDocuments } from '../../../src/audit/yaml-positions.js';
 import { hostScope, isWorldCidr, parseHostPort, parseListenUrl } from '../../../src/audit/listen-address.js';
-import { imageMatchesHint, parseImage, profilesForImage } from '../../../src/audit/kubernetes/admin-workloads.js';
-import { parseFlags, splitWords } from '../../../src/audit/kubernetes/command-line.js';
-import { componentOf, imageVersion } from '../../../src/audit/kubernetes/components.js';
-import { collectObjects, resourceName } from '../../../src/audit/kubernetes/objects.js';
+import { profilesForImage } from '../../../src/audit/kubernetes/admin-workloads.js';
+import { imageMatchesHint, imageVersion, parseImage } from '../../../src/audit/shared/images.js';
+import { parseFlags, splitWords } from '../../../src/audit/shared/command-line.js';
+import { componentOf } from '../../../src/audit/kubernetes/components.js';
+import { collectObjects, resourceName } from '../../../src/audit/shared/k8s-objects.js';
 import { summariseRules } from '../../../src/audit/kubernetes/rbac.js';
 import { renderTemplate } from '../../../src/audit/rule-catalog.js';
 

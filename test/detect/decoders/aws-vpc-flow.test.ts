@@ -4,7 +4,7 @@ import { bare, decodeText, fixture } from './helpers.js';
 
 describe('aws-vpc-flow decoder', () => {
   it('decodes the default v2 format with its header; NODATA yields nothing', () => {
-    const r = decodeText(awsVpcFlowDecoder, fixture('aws-vpc-flow.v2.log'));
+    const r = decodeText(awsVpcFlowDecoder, fixture('aws-vpc-flow/aws-vpc-flow.v2.log'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702000, src: '203.0.113.9', srcPort: 50122, dst: '10.0.1.20', dstPort: 22, protocol: 'tcp', action: 'reject', observer: 'eni-0a1b2c3d4e5f60718', bytes: 320, packets: 5 },
@@ -17,7 +17,7 @@ describe('aws-vpc-flow decoder', () => {
   });
 
   it('uses a custom header: pkt-* addresses, tcp-flags and flow-direction', () => {
-    const r = decodeText(awsVpcFlowDecoder, fixture('aws-vpc-flow.v5-custom.log'));
+    const r = decodeText(awsVpcFlowDecoder, fixture('aws-vpc-flow/aws-vpc-flow.v5-custom.log'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702000, src: '203.0.113.9', srcPort: 50122, dst: '10.0.1.20', dstPort: 2375, protocol: 'tcp', action: 'reject', observer: 'eni-0a1b2c3d4e5f60718', bytes: 60, packets: 1, tcpFlags: 2, direction: 'inbound' },
@@ -33,7 +33,7 @@ describe('aws-vpc-flow decoder', () => {
   });
 
   it('reads a pretty-printed CloudWatch Logs filter-log-events export', () => {
-    const r = decodeText(awsVpcFlowDecoder, fixture('aws-vpc-flow.cloudwatch.json'));
+    const r = decodeText(awsVpcFlowDecoder, fixture('aws-vpc-flow/aws-vpc-flow.cloudwatch.json'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702000, src: '203.0.113.9', srcPort: 50122, dst: '10.0.1.20', dstPort: 22, protocol: 'tcp', action: 'reject', observer: 'eni-0a1b2c3d4e5f60718', bytes: 320, packets: 5 },

@@ -5,7 +5,7 @@ import { bare, decodeText, fixture } from './helpers.js';
 
 describe('gcp-vpc-flow decoder', () => {
   it('decodes VPC flow entries (direction from the reporter) and firewall entries (disposition)', () => {
-    const r = decodeText(gcpVpcFlowDecoder, fixture('gcp-vpc-flow.jsonl'));
+    const r = decodeText(gcpVpcFlowDecoder, fixture('gcp-vpc-flow/gcp-vpc-flow.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702481, src: '203.0.113.9', srcPort: 50122, dst: '10.128.0.5', dstPort: 22, protocol: 'tcp', action: 'accept', direction: 'inbound', observer: 'bastion', bytes: 1776, packets: 7 },
@@ -14,7 +14,7 @@ describe('gcp-vpc-flow decoder', () => {
   });
 
   it('reads a pretty-printed gcloud JSON array of entries', () => {
-    const entries = fixture('gcp-vpc-flow.jsonl').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const entries = fixture('gcp-vpc-flow/gcp-vpc-flow.jsonl').trim().split('\n').map((l) => JSON.parse(l) as unknown);
     const r = decodeText(gcpVpcFlowDecoder, JSON.stringify(entries, null, 2));
     expect(r.rejections).toEqual([]);
     expect(r.events.map((e) => (e.kind === 'flow' ? e.dstPort : 0))).toEqual([22, 6443]);
@@ -25,14 +25,14 @@ describe('gcp-vpc-flow decoder', () => {
     expect(r.rejections.map((x) => x.reason)).toEqual([
       'not a VPC flow or firewall LogEntry (no jsonPayload.connection)',
       'jsonPayload.connection.src_ip is not an IP address',
-      'JSON document starting at line 3 is incomplete at end of stream',
+      'truncated JSON record: the line ends before the document does',
     ]);
   });
 });
 
 describe('azure-flow decoder', () => {
   it('decodes a pretty-printed NSG v2 blob: decision, direction, summed counters', () => {
-    const r = decodeText(azureFlowDecoder, fixture('azure-nsg.json'));
+    const r = decodeText(azureFlowDecoder, fixture('azure-flow/azure-nsg.json'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702000, src: '203.0.113.9', srcPort: 50122, dst: '10.0.0.4', dstPort: 22, protocol: 'tcp', direction: 'inbound', action: 'reject', observer: 'WEB-NSG' },
@@ -41,7 +41,7 @@ describe('azure-flow decoder', () => {
   });
 
   it('decodes VNet flow records: millisecond times, IANA protocol, deny as state D', () => {
-    const r = decodeText(azureFlowDecoder, fixture('azure-vnet.jsonl'));
+    const r = decodeText(azureFlowDecoder, fixture('azure-flow/azure-vnet.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702481, src: '10.0.0.4', srcPort: 40110, dst: '198.51.100.7', dstPort: 443, protocol: 'tcp', direction: 'outbound', action: 'accept', observer: 'prod-vnet', packets: 22, bytes: 11151 },

@@ -4,7 +4,7 @@ import { bare, decodeText, fixture } from './helpers.js';
 
 describe('docker-events decoder', () => {
   it('decodes events.Message lines: nanosecond time, verb before the colon, name attribute', () => {
-    const r = decodeText(dockerEventsDecoder, fixture('docker-events.jsonl'));
+    const r = decodeText(dockerEventsDecoder, fixture('docker-events/docker-events.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'docker', time: 1741079702481, actor: '', src: '', verb: 'create', resource: 'containers', name: 'x1' },

@@ -6,7 +6,7 @@ import { bare, decodeText, fixture } from './helpers.js';
 
 describe('nginx-access decoder', () => {
   it('decodes combined lines, a vhost prefix, Docker API paths and garbage request lines', () => {
-    const r = decodeText(nginxAccessDecoder, fixture('nginx-access.log'));
+    const r = decodeText(nginxAccessDecoder, fixture('nginx-access/nginx-access.log'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'http', time: 1741079702000, actor: '-', src: '198.51.100.4', verb: 'GET', method: 'GET', resource: '/wp-login.php', status: 404, userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' },
@@ -16,7 +16,7 @@ describe('nginx-access decoder', () => {
   });
 
   it('decodes JSON log_format lines, reads Docker HostConfig from a logged body, tolerates unquoted "-"', () => {
-    const r = decodeText(nginxAccessDecoder, fixture('nginx-access.jsonl'));
+    const r = decodeText(nginxAccessDecoder, fixture('nginx-access/nginx-access.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'docker', time: 1741079705000, actor: '-', src: '203.0.113.9', verb: 'create', method: 'POST', resource: 'containers', status: 201, userAgent: 'python-requests/2.32', privileged: ['privileged', 'hostPID', 'cap:SYS_ADMIN', 'hostPath:/'] },
@@ -45,7 +45,7 @@ describe('nginx-access decoder', () => {
 
 describe('aws-alb decoder', () => {
   it('decodes ALB entries: target, SNI host, absolute-form request, Docker paths', () => {
-    const r = decodeText(awsAlbDecoder, fixture('aws-alb.log'));
+    const r = decodeText(awsAlbDecoder, fixture('aws-alb/aws-alb.log'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'http', time: 1741079702481, actor: '-', src: '203.0.113.9', dst: '10.0.1.20', dstPort: 8080, verb: 'POST', method: 'POST', resource: '/script', status: 200, host: 'jenkins.example.com', userAgent: 'curl/8.5.0', observer: 'app/admin-alb/50dc6c495c0c9188' },

@@ -4,7 +4,7 @@ import { bare, decodeText, fixture } from './helpers.js';
 
 describe('k8s-audit decoder', () => {
   it('decodes Event lines: final stage only, credential id, privileged bits, exec, impersonation', () => {
-    const r = decodeText(k8sAuditDecoder, fixture('k8s-audit.jsonl'));
+    const r = decodeText(k8sAuditDecoder, fixture('k8s-audit/k8s-audit.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       {
@@ -36,7 +36,7 @@ describe('k8s-audit decoder', () => {
   });
 
   it('decodes a pretty-printed EventList', () => {
-    const r = decodeText(k8sAuditDecoder, fixture('k8s-audit.eventlist.json'));
+    const r = decodeText(k8sAuditDecoder, fixture('k8s-audit/k8s-audit.eventlist.json'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'kubernetes', time: 1741080000000, actor: 'system:serviceaccount:kube-system:default', src: '203.0.113.77', verb: 'list', resource: 'secrets', groups: ['system:serviceaccounts'], namespace: 'kube-system', status: 403 },
@@ -44,7 +44,7 @@ describe('k8s-audit decoder', () => {
   });
 
   it('unwraps EKS CloudWatch messages, AKS diagnostic records and GKE Cloud Audit Logs', () => {
-    const r = decodeText(k8sAuditDecoder, fixture('k8s-audit.wrapped.jsonl'));
+    const r = decodeText(k8sAuditDecoder, fixture('k8s-audit/k8s-audit.wrapped.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'kubernetes', time: 1741080060000, actor: 'arn:aws:sts::123456789012:assumed-role/Admin/eve', src: '198.51.100.23', verb: 'create', resource: 'pods', credential: 'AccessKeyId=ASIAEXAMPLEKEY000001', namespace: 'default', status: 201 },

@@ -4,7 +4,7 @@ import { bare, decodeText, fixture } from './helpers.js';
 
 describe('zeek decoder', () => {
   it('decodes conn.log TSV: conn_state decides accept/reject, local_* decide direction', () => {
-    const r = decodeText(zeekDecoder, fixture('zeek-conn.log'));
+    const r = decodeText(zeekDecoder, fixture('zeek/zeek-conn.log'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'flow', time: 1741079702481, src: '203.0.113.9', srcPort: 50122, dst: '10.0.0.4', dstPort: 22, protocol: 'tcp', action: 'accept', direction: 'inbound', bytes: 5170, packets: 45 },
@@ -13,7 +13,7 @@ describe('zeek decoder', () => {
   });
 
   it('decodes http.log TSV into api events, Docker API paths as service docker', () => {
-    const r = decodeText(zeekDecoder, fixture('zeek-http.log'));
+    const r = decodeText(zeekDecoder, fixture('zeek/zeek-http.log'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'api', service: 'docker', time: 1741079704250, actor: '-', src: '203.0.113.9', dst: '10.0.0.4', dstPort: 2375, verb: 'create', method: 'POST', resource: 'containers', name: 'x1', status: 201, host: '10.0.0.4:2375', userAgent: 'Docker-Client/27.3.1 (linux)' },
@@ -22,7 +22,7 @@ describe('zeek decoder', () => {
   });
 
   it('decodes ssh JSON lines into auth events; unknown auth_success yields nothing', () => {
-    const r = decodeText(zeekDecoder, fixture('zeek-ssh.jsonl'));
+    const r = decodeText(zeekDecoder, fixture('zeek/zeek-ssh.jsonl'));
     expect(r.rejections).toEqual([]);
     expect(bare(r.events)).toEqual([
       { kind: 'auth', service: 'ssh', time: 1741079706500, user: '', method: 'other', src: '203.0.113.9', srcPort: 50125, dst: '10.0.0.4', dstPort: 22, success: false, clientSoftware: 'SSH-2.0-libssh_0.9.6', serverSoftware: 'SSH-2.0-OpenSSH_9.6p1 Debian-4' },

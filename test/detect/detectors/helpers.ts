@@ -1,9 +1,8 @@
 import { ConfigSchema } from '../../../src/config/schema.js';
-import { servicesByPort } from '../../../src/catalog/services.js';
+import { detectEnv } from '../../../src/detect/pipeline/env.js';
 import type { DetectEnv, Detector, EventContext } from '../../../src/detect/detectors/types.js';
 import type { StateView } from '../../../src/detect/state/types.js';
 import { asnLookupFromRows } from '../../../src/intel/asn.js';
-import { RangeSet } from '../../../src/intel/ranges.js';
 import type { ApiEvent, AuthEvent, FlowEvent } from '../../../src/model/event.js';
 import type { Alert } from '../../../src/model/finding.js';
 
@@ -12,19 +11,15 @@ export const DAY = 86_400_000;
 export const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 
 /** The organisation: allow-listed VPN 192.0.2.0/24, its own AS64500 (198.51.100.0/24); 203.0.113.0/24 is foreign hosting. */
-export function testEnv(detect: Record<string, unknown> = {}): DetectEnv {
-  const config = ConfigSchema.parse({ organisation: { asns: [64500], allowedRanges: ['192.0.2.0/24'] }, detect });
-  return {
+export function testEnv(detect: Record<string, unknown> = {}, more: Record<string, unknown> = {}): DetectEnv {
+  const config = ConfigSchema.parse({ organisation: { asns: [64500], allowedRanges: ['192.0.2.0/24'] }, detect, ...more });
+  return detectEnv(
     config,
-    allowed: new RangeSet(config.organisation.allowedRanges),
-    internal: new RangeSet(config.organisation.internalRanges),
-    orgAsns: new Set(config.organisation.asns),
-    managementPorts: servicesByPort(),
-    asn: asnLookupFromRows([
+    asnLookupFromRows([
       { start: '198.51.100.0', end: '198.51.100.255', asn: 64500, org: 'Example Corp' },
       { start: '203.0.113.0', end: '203.0.113.255', asn: 64666, org: 'Faraway Hosting' },
     ]),
-  };
+  );
 }
 
 export function ctxOf(env: DetectEnv, learning = false): EventContext {

@@ -138,3 +138,34 @@ describe('rare-container-creation on Docker', () => {
     expect(run(rareContainerCreation, s, env, [ci(10)])).toEqual([]);
   });
 });
+
+describe('rare-container-creation: rarity per kind of creation', () => {
+  /** The CI identity creates pods all day, from the organisation's own ASN (198.51.100.0/24 is AS64500). */
+  const ci = (t: number, over: Parameters<typeof podCreate>[1] = {}) => podCreate(t, { actor: 'system:serviceaccount:ci:deployer', src: '198.51.100.40', ...over });
+
+  it('a routine creator’s first privileged pod from a range it never used alerts (critical), naming what is rare', () => {
+    const s = new MemoryStateStore();
+    run(rareContainerCreation, s, env, Array.from({ length: 20 }, (_, i) => ci(T0 + i * MIN)), true);
+    expect(run(rareContainerCreation, s, env, [ci(T0 + DAY)])).toEqual([]);
+    const [a, ...rest] = run(rareContainerCreation, s, env, [ci(T0 + DAY + MIN, { src: '203.0.113.9', privileged: ['privileged', 'hostPID', 'hostPath:/'] })]);
+    expect(rest).toEqual([]);
+    expect(a).toMatchObject({ severity: 'critical' });
+    expect(String(a!.evidence.rareKinds).split(',')).toEqual(['hostPID', 'hostPath', 'privileged', 'network']);
+    expect(a!.title).toContain('first privileged creation');
+  });
+
+  it('each privileged trait has its own baseline: a controller that routinely runs hostNetwork pods stays quiet on them, not on a first docker.sock mount', () => {
+    const s = new MemoryStateStore();
+    const ds = (t: number, privileged: string[]) => podCreate(t, { actor: 'system:serviceaccount:kube-system:daemon-set-controller', src: '10.0.0.2', namespace: 'kube-system', privileged });
+    run(rareContainerCreation, s, env, Array.from({ length: 5 }, (_, i) => ds(T0 + i * MIN, ['hostNetwork'])), true);
+    expect(run(rareContainerCreation, s, env, [ds(T0 + DAY, ['hostNetwork'])])).toEqual([]);
+    const alerts = run(rareContainerCreation, s, env, [ds(T0 + DAY + MIN, ['hostNetwork', 'hostPath:/var/run/docker.sock'])]);
+    expect(alerts.map((a) => [a.severity, a.evidence.rareKinds])).toEqual([['critical', 'docker.sock']]);
+  });
+
+  it('a first creation in kube-system by a routine creator is high', () => {
+    const s = new MemoryStateStore();
+    run(rareContainerCreation, s, env, Array.from({ length: 5 }, (_, i) => ci(T0 + i * MIN)), true);
+    expect(run(rareContainerCreation, s, env, [ci(T0 + DAY, { namespace: 'kube-system' })]).map((a) => [a.severity, a.evidence.rareKinds])).toEqual([['high', 'kube-system']]);
+  });
+});

@@ -62,7 +62,7 @@ describe('decode stage', () => {
     const { decode, got } = stage();
     const src = newSource('notes.txt', '/notes.txt', reader);
     decode.end(src, lines(['shopping list', 'eggs']));
-    expect(got).toEqual([{ kind: 'unreadable', line: 1, result: expect.stringContaining('format not recognised from the first lines; name it with --format (2+ lines not read)') }]);
+    expect(got).toEqual([{ kind: 'unreadable', line: 1, result: expect.stringContaining('format not recognised from the first lines; name it with --input-format (2+ lines not read)') }]);
     decode.lines(src, lines(['more']));
     expect(got).toHaveLength(1);
   });

@@ -9,6 +9,7 @@ import { awsPorts } from '../../cloud/aws-sg.js';
 import { gcpPorts } from '../../cloud/gcp-firewall.js';
 import { isUnknown } from '../expr.js';
 import { asBool, asList, asNumber, asText, blocks, type TfResource } from '../resources.js';
+import { pushAll } from '../../../util/arrays.js';
 
 export const TF_SG_RULE = 'tf-aws-sg-open-management-port';
 export const TF_NACL_RULE = 'tf-aws-nacl-open-management-port';
@@ -262,29 +263,29 @@ export function terraformNetRules(resources: readonly TfResource[]): NetRule[] {
   for (const r of resources) {
     switch (r.type) {
       case 'aws_security_group':
-        out.push(...awsSecurityGroup(r));
+        pushAll(out, awsSecurityGroup(r));
         break;
       case 'aws_security_group_rule':
-        out.push(...awsSecurityGroupRule(r));
+        pushAll(out, awsSecurityGroupRule(r));
         break;
       case 'aws_vpc_security_group_ingress_rule':
-        out.push(...awsVpcIngressRule(r));
+        pushAll(out, awsVpcIngressRule(r));
         break;
       case 'aws_network_acl':
       case 'aws_default_network_acl':
-        out.push(...awsNetworkAcl(r));
+        pushAll(out, awsNetworkAcl(r));
         break;
       case 'aws_network_acl_rule':
-        out.push(...awsNetworkAclRule(r, resources));
+        pushAll(out, awsNetworkAclRule(r, resources));
         break;
       case 'google_compute_firewall':
-        out.push(...googleFirewall(r));
+        pushAll(out, googleFirewall(r));
         break;
       case 'azurerm_network_security_group':
-        out.push(...azureNsg(r));
+        pushAll(out, azureNsg(r));
         break;
       case 'azurerm_network_security_rule':
-        out.push(...azureNsgRule(r, resources));
+        pushAll(out, azureNsgRule(r, resources));
         break;
     }
   }

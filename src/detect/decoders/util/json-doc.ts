@@ -28,6 +28,8 @@ export class JsonDocReader {
   private escaped = false;
   private startLine = 0;
   private topIsArray = false;
+  /** A whole document has come on one line: the stream is NDJSON, one record per line. */
+  private oneRecordPerLine = false;
 
   constructor(private readonly maxChars = DEFAULT_MAX_CHARS) {}
 
@@ -73,9 +75,15 @@ export class JsonDocReader {
     // the start of a multi-line document.
     if ((c === 123 && last === 125) || (c === 91 && last === 93)) {
       const r = tryParse(line);
-      if (r.ok) return { kind: 'value', value: r.value, startLine: lineNo };
+      if (r.ok) {
+        this.oneRecordPerLine = true;
+        return { kind: 'value', value: r.value, startLine: lineNo };
+      }
       return { kind: 'error', reason: `invalid JSON: ${r.error}` };
     }
+    // In NDJSON a record that does not end on its own line is cut short: reject that line alone, so
+    // that it cannot swallow the intact records after it. (Pretty printers open with a bare bracket.)
+    if (this.oneRecordPerLine && j > i) return { kind: 'error', reason: 'truncated JSON record: the line ends before the document does' };
     this.startLine = lineNo;
     this.topIsArray = c === 91;
     return this.scan(line);

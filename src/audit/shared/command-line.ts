@@ -4,7 +4,7 @@
  * in one `sh -c` string.
  */
 import { asArray, asText } from '../yaml-positions.js';
-import { lineAt, type ContainerRef, type K8sObject } from './objects.js';
+import { lineAt, type ContainerRef, type K8sObject } from './k8s-objects.js';
 
 export interface Token {
   text: string;
