@@ -19,6 +19,7 @@ import type { Alert } from '../model/finding.js';
 import { Arrivals } from './arrivals.js';
 import { LiveDetect } from './live-detect.js';
 import { ServerMetrics } from './metrics.js';
+import { ObservationDigest } from '../detect/observations.js';
 import { ServerDb } from './server-db.js';
 import { IngestSpool } from './spool.js';
 import { bearer, grants, type Scope, type TokenEntry, type TokenSet } from './tokens.js';
@@ -130,8 +131,10 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     opts.onCommittedAlert?.(a, latencyMs);
     bus.publish(a);
   };
+  const observations = new ObservationDigest(opts.config.detect.observationPeriod);
   const live = new LiveDetect({
     config: opts.config,
+    observations,
     store: opts.store,
     files: new Map(ingestFormats().map((f) => [f, spool.path(f)])),
     pollMs: opts.pollMs,
@@ -194,7 +197,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerIngestRoutes(app, { spool, metrics, arrivals, bodyLimit });
-  registerReadRoutes(app, { store: opts.store, db, config: opts.config });
+  registerReadRoutes(app, { store: opts.store, db, config: opts.config, observations });
   registerBaselineRoutes(app, { store: opts.store, db, config: opts.config });
   registerStreamRoute(app, { bus, metrics });
   registerDashboard(app, opts.dashboardRoot);

@@ -7,6 +7,7 @@ import type { DrawbridgeConfig } from '../config/schema.js';
 import { runDetect, type DetectProgress } from '../detect/engine.js';
 import type { StateStore } from '../detect/state/types.js';
 import type { Alert } from '../model/finding.js';
+import type { ObservationDigest } from '../detect/observations.js';
 
 export interface LiveDetectOptions {
   config: DrawbridgeConfig;
@@ -18,6 +19,8 @@ export interface LiveDetectOptions {
   onError: (format: string, error: unknown) => void;
   /** Polling interval of the followed files (ms). */
   pollMs?: number;
+  /** The digest every run folds its observations into. */
+  observations: ObservationDigest;
 }
 
 export class LiveDetect {
@@ -32,6 +35,7 @@ export class LiveDetect {
         config: this.opts.config,
         store: this.opts.store,
         format,
+        observations: this.opts.observations,
         follow: true,
         signal: this.abort.signal,
         pollMs: this.opts.pollMs ?? 250,

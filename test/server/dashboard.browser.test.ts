@@ -150,6 +150,12 @@ describe('dashboard', () => {
     await shot('findings');
     await page.getByRole('link', { name: 'Observations' }).click();
     await page.getByRole('heading', { name: /Observations/ }).waitFor();
+    // The bastion's Internet scanners are a digest here, not alerts.
+    const api = await fetch(base + '/v1/observations', { headers: { authorization: `Bearer ${ADMIN}` } });
+    const obs = ((await api.json()) as { observations: { service: string; ranges: number }[] }).observations;
+    expect(obs.length).toBeGreaterThan(0);
+    expect(obs.some((o) => o.ranges > 0)).toBe(true);
+    await page.getByRole('img', { name: /per service per day/ }).waitFor();
     await shot('observations');
   });
 

@@ -62,7 +62,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   // The default ASN tables load only if an alert needs them.
   const lazyAsn: AsnLookup = { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) };
   const env = detectEnv(config, lazyAsn, opts.inventory);
-  const digest = new ObservationDigest(config.detect.observationPeriod);
+  const digest = opts.observations ?? new ObservationDigest(config.detect.observationPeriod);
 
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
   const rejected: RejectedRecord[] = [];

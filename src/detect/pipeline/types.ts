@@ -12,7 +12,7 @@ import type { DrawbridgeEvent } from '../../model/event.js';
 import type { Alert } from '../../model/finding.js';
 import type { Detector } from '../detectors/types.js';
 import type { Incident } from '../incidents.js';
-import type { Observation } from '../observations.js';
+import type { Observation, ObservationDigest } from '../observations.js';
 import type { SurfaceEndpoint } from '../../surface/model.js';
 import type { StateStore } from '../state/types.js';
 import type { Decoder, RecordDecoder } from '../types.js';
@@ -68,6 +68,8 @@ export interface DetectOptions {
   format?: string;
   /** State store; default: SQLite at <stateDir>/state.db (opened and closed by this run). */
   store?: StateStore;
+  /** Digest the run folds its observations into (a server shares one across its runs); default: the run's own. */
+  observations?: ObservationDigest;
   /** Management endpoints known from audit/probe results (`--inventory`), added to the configured surface. */
   inventory?: readonly SurfaceEndpoint[];
   /** ASN lookup; default: the offline @ip-location-db/asn tables, loaded on first use. */

@@ -10,11 +10,15 @@ import { buildOverview, lensOf } from '../overview.js';
 import { listQuerySchema, page, QueryError, type ListQuery } from '../query.js';
 import type { ServerDb } from '../server-db.js';
 import { packageVersion } from '../../cli/common.js';
+import type { ObservationDigest } from '../../detect/observations.js';
+import { openAsnDatabase, type AsnLookup } from '../../intel/asn.js';
 
 export interface ReadDeps {
   store: StateStore;
   db: ServerDb;
   config: DrawbridgeConfig;
+  /** Observations since the server started (the digest is kept in memory). */
+  observations: ObservationDigest;
 }
 
 const listQueryWithFormat = {
@@ -118,6 +122,30 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
       deps.db.putFindings('audit', byLens.audit, now);
       deps.db.putFindings('probe', byLens.probe, now);
       return { stored: req.body.findings.length, audit: byLens.audit.length, probe: byLens.probe.length };
+    },
+  );
+
+  let asn: AsnLookup | undefined;
+  app.get<{ Querystring: { service?: string; since?: string } }>(
+    '/v1/observations',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'The noise kept out of the alerts: first-seen sources that did nothing further, per service per period',
+        security: readSecurity,
+        querystring: {
+          type: 'object',
+          properties: { service: { type: 'string', maxLength: 200 }, since: { type: 'string', format: 'date-time' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req) => {
+      const list = deps.observations.list((asn ??= openAsnDatabase()));
+      const since = req.query.since ? Date.parse(req.query.since) : undefined;
+      return {
+        observations: list.filter((o) => (!req.query.service || o.service === req.query.service) && (since === undefined || Date.parse(o.end) > since)),
+      };
     },
   );
 
