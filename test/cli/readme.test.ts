@@ -43,6 +43,7 @@ const NOT_RUN: Record<string, string> = {
   'drawbridge evaluate /tmp/month': 'minutes of work; test/evaluate/ covers the realistic evaluation',
   'drawbridge evaluate --seed 2 --scale 0.1': 'minutes of work; test/evaluate/ covers the realistic evaluation',
   'drawbridge emulate --profile basic --seed 7 --out /tmp/week': 'minutes of work; test/emulate/determinism.test.ts runs emulate',
+  'helm template my-release ./chart | drawbridge audit -': 'needs helm and a chart; test/cli/audit-recognition.test.ts pipes rendered manifests into audit -',
   'drawbridge serve --token-file tokens.txt': 'runs until stopped; test/server/ starts it on loopback',
   'drawbridge k8s webhook-config --server https://HOST:8787 --ca ca.pem --token-file tokens.txt --out audit-webhook.yaml':
     'HOST and ca.pem stand for the user\'s own; test/server/webhook-config.test.ts',
@@ -78,9 +79,9 @@ function sandbox(): { cwd: string; env: NodeJS.ProcessEnv } {
   cpSync(join(ROOT, 'samples'), join(cwd, 'samples'), { recursive: true });
   mkdirSync(join(cwd, 'flows'));
   mkdirSync(join(cwd, 'audit'));
-  cpSync(join(fixtures, 'aws-vpc-flow.v2.log'), join(cwd, 'flows/vpc.log'));
-  cpSync(join(fixtures, 'zeek-conn.log'), join(cwd, 'flows/zeek-conn.log'));
-  cpSync(join(fixtures, 'k8s-audit.jsonl'), join(cwd, 'audit/kube-apiserver.log'));
+  cpSync(join(fixtures, 'aws-vpc-flow', 'aws-vpc-flow.v2.log'), join(cwd, 'flows/vpc.log'));
+  cpSync(join(fixtures, 'zeek', 'zeek-conn.log'), join(cwd, 'flows/zeek-conn.log'));
+  cpSync(join(fixtures, 'k8s-audit', 'k8s-audit.jsonl'), join(cwd, 'audit/kube-apiserver.log'));
   return { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' } };
 }
 
