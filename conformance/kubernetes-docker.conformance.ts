@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDITORS } from '../src/audit/registry.js';
+import { pickAuditor } from '../src/audit/engine.js';
 import type { AuditContext } from '../src/audit/types.js';
 import { isFileLocation } from '../src/model/finding.js';
 
@@ -62,7 +63,7 @@ describe.skipIf(!available)('Kubernetes, Docker and gateway auditors on real sam
     it(`${row.file}: ${row.rules.join(', ') || 'nothing'} (${row.why})`, () => {
       const path = resolve(ROOT, row.file);
       const text = readFileSync(path, 'utf8');
-      const auditor = AUDITORS.find((a) => a.recognises(path, text));
+      const auditor = pickAuditor(AUDITORS, path, text);
       expect(auditor?.id ?? null).toBe(row.auditor);
       if (!auditor) return;
       const result = auditor.audit(path, text, ctx);
@@ -78,7 +79,7 @@ describe.skipIf(!available)('Kubernetes, Docker and gateway auditors on real sam
   it('places the Docker finding on the tcp:// hosts entry and rates it critical', () => {
     const path = resolve(ROOT, 'daemon-json/fly-apps-docker-daemon/daemon.json');
     const text = readFileSync(path, 'utf8');
-    const f = AUDITORS.find((a) => a.recognises(path, text))?.audit(path, text, ctx).findings[0];
+    const f = pickAuditor(AUDITORS, path, text)?.audit(path, text, ctx).findings[0];
     const lineText = text.split('\n')[isFileLocation(f!.location) ? f!.location.line - 1 : 0] ?? '';
     expect(lineText).toContain('tcp://');
     expect(f?.severity).toBe('critical');
@@ -87,7 +88,7 @@ describe.skipIf(!available)('Kubernetes, Docker and gateway auditors on real sam
   it('places the kubelet finding on the readOnlyPort line', () => {
     const path = resolve(ROOT, 'kubelet-config/huisebug-k8s1.12-Ecosphere/config.yaml');
     const text = readFileSync(path, 'utf8');
-    const f = AUDITORS.find((a) => a.recognises(path, text))?.audit(path, text, ctx).findings[0];
+    const f = pickAuditor(AUDITORS, path, text)?.audit(path, text, ctx).findings[0];
     expect(text.split('\n')[isFileLocation(f!.location) ? f!.location.line - 1 : 0]).toMatch(/^readOnlyPort:/);
   });
 });

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../src/config/schema.js';
-import { parseEnvelope } from '../src/detect/decoders/syslog.js';
+import { parseEnvelope } from '../src/io/sources/syslog-envelope.js';
 import { isSshdProgram, sshdDecoder } from '../src/detect/decoders/sshd.js';
 import { runDetect } from '../src/detect/engine.js';
 import { MemoryStateStore } from '../src/detect/state/memory.js';
