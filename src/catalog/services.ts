@@ -6,7 +6,11 @@ const ServiceSchema = z
     id: z.string().regex(/^[a-z0-9-]+$/),
     name: z.string(),
     subTechnique: z.enum(['exposed-gateway', 'exposed-kubernetes-api', 'ssh-access', 'unauthenticated-admin-interface']),
-    ports: z.array(z.number().int().min(1).max(65535)).min(1),
+    /**
+     * Ports that identify the service by number alone. Empty for products whose ports are generic web
+     * ports (8000, 8080, 5000): those are recognised by probe signatures and manifest hints only.
+     */
+    ports: z.array(z.number().int().min(1).max(65535)),
     protocol: z.enum(['ssh', 'http', 'https', 'http-or-https', 'rdp', 'vnc', 'tls']),
     images: z.array(z.string()).optional(),
   })

@@ -161,6 +161,8 @@ export const FixtureSchema = z
         product: z.string().nullable(),
         version: z.union([z.string(), z.number()]).transform(String).optional(),
         auth: z.enum(['open', 'login', 'refused', 'info', 'unknown']).optional(),
+        /** Path of the request whose answer proved the auth state. */
+        proof: z.string().startsWith('/').optional(),
         /** Check ids that must fire (exactly these). */
         checks: z.array(z.string()).optional(),
       })
@@ -185,6 +187,17 @@ export const SignatureSchema = z
      * catch-all guard must not reject it; only allowed with product-specific matchers.
      */
     uniformResponses: z.boolean().default(false),
+    /**
+     * Narrower than uniformResponses: the product may answer every path the same way, but only when that
+     * answer satisfies these product-specific matchers (evaluated with the random path's response standing
+     * in for every request). E.g. a HAProxy stats listener with `stats uri /`.
+     */
+    uniformWhen: z.array(MatchNodeSchema).optional(),
+    /**
+     * Path prefixes under which gateways and reverse proxies commonly publish the product (`/grafana/`);
+     * probe walks them on web servers and gateways. Each ends with a slash.
+     */
+    routes: z.array(z.string().regex(/^\/([A-Za-z0-9._~-]+\/)+$/, 'a route is a path prefix like /grafana/ (no query, ends with /)')).default([]),
     requests: z.array(RequestSchema).min(1),
     match: z.array(MatchNodeSchema).min(1),
     version: z.array(ExtractorSchema).default([]),
@@ -222,6 +235,7 @@ export function signatureProblems(sig: Signature): CatalogueProblem[] {
     }
   };
   refs(['match'], sig.match, false);
+  if (sig.uniformWhen) refs(['uniformWhen'], sig.uniformWhen, false);
   sig.auth.forEach((a, i) => refs(['auth', i, 'when'], a.when, true));
   sig.checks.forEach((c, i) => refs(['checks', i, 'when'], c.when, true));
   sig.version.forEach((v, i) => {

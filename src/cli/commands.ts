@@ -6,6 +6,8 @@ import { registerBaseline } from './baseline.js';
 import { registerInit } from './init.js';
 import { registerDemo } from './demo.js';
 import { registerEmulate } from './emulate.js';
+import { registerServe } from './serve.js';
+import { registerK8s, registerToken } from './k8s.js';
 
 /** Every command registers itself here; each lives in its own thin file. */
 export function registerCommands(program: Command): void {
@@ -16,4 +18,7 @@ export function registerCommands(program: Command): void {
   registerInit(program);
   registerDemo(program);
   registerEmulate(program);
+  registerServe(program);
+  registerK8s(program);
+  registerToken(program);
 }

@@ -5,7 +5,16 @@ import { TECHNIQUE, type Control, type SubTechnique } from './technique.js';
 /** Where a finding or alert was seen: a config line, a probed endpoint or a log record. */
 export type FileLocation = { file: string; line: number; column?: number };
 export type HostLocation = { host: string; port: number };
-export type LogLocation = { source: string; offset: number; time?: string };
+export type LogLocation = {
+  source: string;
+  offset: number;
+  time?: string;
+  /**
+   * Fingerprint of the normalised record: the same record read from a file, stdin, syslog or the ingest
+   * API has the same one, and so its alerts have the same ids.
+   */
+  record?: string;
+};
 export type Location = FileLocation | HostLocation | LogLocation;
 
 /**
@@ -63,8 +72,13 @@ export function makeFinding(input: FindingInput): Finding {
 
 export function makeAlert(input: Omit<Alert, 'id' | 'technique'> & { key?: string }): Alert {
   const { key, id: _oldId, technique: _t, ...rest } = input as Omit<Alert, 'id' | 'technique'> & { key?: string } & Partial<Alert>;
-  const id = stableId('DRA', [input.rule, input.asset, locationKey(input.location), key ?? '']);
+  const id = stableId('DRA', [input.rule, input.asset, alertRecordKey(input.location), key ?? '']);
   return { id, technique: TECHNIQUE, ...rest };
+}
+
+/** What identifies an alert's record in its id: its fingerprint when known, else where it was read. */
+function alertRecordKey(l: LogLocation): string {
+  return l.record !== undefined ? `${l.time ?? ''}#${l.record}` : locationKey(l);
 }
 
 export function locationKey(l: Location): string {

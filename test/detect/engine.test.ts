@@ -89,7 +89,7 @@ describe('runDetect over sshd logs', () => {
     expect(cred.evidence.line).toBe(lineNo);
     const text = readFileSync(file, 'utf8');
     expect(text.slice(cred.location.offset).startsWith(cred.evidence.raw as string)).toBe(true);
-    expect(cred.location).toEqual({ source: file, offset: cred.location.offset, time: new Date(T0 + 2 * DAY + 3_600_000).toISOString() });
+    expect(cred.location).toEqual({ source: file, offset: cred.location.offset, time: new Date(T0 + 2 * DAY + 3_600_000).toISOString(), record: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(range.evidence).toMatchObject({ range: '203.0.113.0/24', login: true });
 
     // Deterministic ids: the same input gives the same alerts.

@@ -4,11 +4,12 @@ import { isIp } from '../../src/intel/ranges.js';
 import { addressIn, NETWORKS } from '../../src/emulate/networks.js';
 import { Prng } from '../../src/emulate/prng.js';
 import { buildScenario } from '../../src/emulate/scenario.js';
+import { POOLS } from '../../src/emulate/realistic/pools.js';
 
 const asn = openAsnDatabase();
 
 describe('emulation source networks', () => {
-  it.each(NETWORKS.map((n) => [n.id, n] as const))('%s is announced by the ASN it claims in @ip-location-db/asn', (_id, n) => {
+  it.each([...NETWORKS, ...POOLS].map((n) => [n.id, n] as const))('%s is announced by the ASN it claims in @ip-location-db/asn', (_id, n) => {
     expect(asn.lookup(n.first)?.asn).toBe(n.asn);
     expect(asn.lookup(n.last)?.asn).toBe(n.asn);
     const prng = new Prng(n.asn);

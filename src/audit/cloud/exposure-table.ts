@@ -7,7 +7,7 @@ import { readCatalogue, type CatalogueKind } from '../../catalog/loader.js';
 import { managementServices } from '../../catalog/services.js';
 import { SEVERITIES, bump, severityRank, type Severity } from '../../model/severity.js';
 import type { CheckHit } from '../checks.js';
-import { formatPortRange, isAllPorts, type ServiceHit } from '../exposure.js';
+import { formatPortRange, isAllPorts, parseCidr, type ServiceHit } from '../exposure.js';
 import type { Exposure, Layer } from './net-rules.js';
 
 const TableSchema = z
@@ -21,6 +21,7 @@ const TableSchema = z
       })
       .strict(),
     webPorts: z.array(z.number().int().min(1).max(65535)),
+    narrowPublicPrefix: z.object({ ipv4: z.number().int().min(0).max(32), ipv6: z.number().int().min(0).max(128) }).strict(),
   })
   .strict();
 export type ExposureTable = z.infer<typeof TableSchema>;
@@ -41,6 +42,20 @@ export function exposureTable(): ExposureTable {
 
 export function webPorts(): ReadonlySet<number> {
   return new Set(exposureTable().webPorts);
+}
+
+/**
+ * Every external source of the exposure is a public address or narrow public range (none is the whole
+ * internet or a wide range): the organisation has most likely forgotten to allow-list its own.
+ */
+export function onlyNarrowPublicSources(e: Exposure, table: ExposureTable = exposureTable()): boolean {
+  return e.sources.every((s) => {
+    if (s.class !== 'public') return false;
+    const parsed = parseCidr(s.source);
+    if (!parsed) return false;
+    const [addr, bits] = parsed;
+    return bits >= (addr.kind() === 'ipv4' ? table.narrowPublicPrefix.ipv4 : table.narrowPublicPrefix.ipv6);
+  });
 }
 
 export function serviceSeverity(serviceId: string, table: ExposureTable = exposureTable()): Severity {

@@ -70,7 +70,8 @@ export function normaliseProtocol(p: unknown): string {
 
 function denyCovers(deny: NetRule, allow: NetRule, source: SourceVerdict): boolean {
   if (deny.action !== 'deny') return false;
-  if (deny.protocol !== 'all' && deny.protocol !== allow.protocol) return false;
+  // A TCP deny takes its ports out of an all-protocol allow too: management ports are TCP ports.
+  if (deny.protocol !== 'all' && deny.protocol !== allow.protocol && !(deny.protocol === 'tcp' && allow.protocol === 'all')) return false;
   if ((deny.targets ?? '') !== '' && deny.targets !== allow.targets) return false;
   return deny.sources.some((d) => {
     const t = d.trim().toLowerCase();

@@ -4,7 +4,7 @@ import { runChecks, type Check, type CheckSet } from '../checks.js';
 import { hitsToFindings } from '../rule-catalog.js';
 import { exposurePolicy, type ExposurePolicy } from '../exposure.js';
 import type { AuditContext, InputProblem } from '../types.js';
-import { exposureToHit, webPorts } from './exposure-table.js';
+import { exposureToHit, onlyNarrowPublicSources, webPorts } from './exposure-table.js';
 import { findExposures, invalidSources, type Exposure, type NetRule } from './net-rules.js';
 
 const policies = new WeakMap<object, ExposurePolicy>();
@@ -31,11 +31,30 @@ const exposureCache = new WeakMap<readonly NetRule[], Exposure[]>();
  * The check of every "open management port" rule: exposures of the net rules the parser tagged with
  * this rule id (each resource type has its rule). Exposures are found once per input.
  */
-export const netExposures: Check<NetInput> = (input, rule) => {
+export const netExposures: Check<NetInput> = (input, rule) =>
+  exposuresOf(input)
+    .filter((e) => e.rule.catalogRule === rule.id && !onlyNarrowPublicSources(e))
+    .map((e) => exposureToHit(e));
+
+/**
+ * The check of the "open to a public range not in the allow-list" rules: exposures, of any layer, whose
+ * sources are all single public addresses or narrow public ranges. Low: fixed by allow-listing the range
+ * if it is the organisation's own, or by replacing it with the VPN range if not.
+ */
+export const unlistedPublicRange: Check<NetInput> = (input) =>
+  exposuresOf(input)
+    .filter((e) => onlyNarrowPublicSources(e))
+    .map((e) => {
+      const hit = exposureToHit(e);
+      const { confidence: _possible, ...rest } = hit;
+      return { ...rest, severity: 'low' as const, exposedTo: `${hit.vars.sources} (public, not in organisation.allowedRanges)` };
+    });
+
+function exposuresOf(input: NetInput): Exposure[] {
   let all = exposureCache.get(input.rules);
   if (!all) exposureCache.set(input.rules, (all = findExposures(input.rules, input.policy, { webPorts: webPorts() })));
-  return all.filter((e) => e.rule.catalogRule === rule.id).map((e) => exposureToHit(e));
-};
+  return all;
+}
 
 export function netRuleProblems(file: string, rules: readonly NetRule[], policy: ExposurePolicy): InputProblem[] {
   const out: InputProblem[] = [];

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { readCatalogue, type CatalogueKind } from '../../catalog/loader.js';
 import { managementServices, type ManagementService } from '../../catalog/services.js';
 import { asArray, asObject, asText } from '../yaml-positions.js';
-import { containersOf, effectiveNamespace, podTemplate, selectorMatches, type K8sObject } from './objects.js';
+import { probeSignatures } from '../../catalog/signatures.js';
+import { containersOf, effectiveNamespace, podTemplate, selectorMatches, type ContainerRef, type K8sObject } from './objects.js';
 
 const HintsSchema = z
   .object({
@@ -17,6 +18,12 @@ const HintsSchema = z
           service: z.string(),
           images: z.array(z.string()).optional(),
           ports: z.array(z.number().int().min(1).max(65535)).optional(),
+          /** With these images, only a container whose command line matches one of these regexes. */
+          imageArgs: z.array(z.string()).optional(),
+          /** Regexes over the container's command and args joined by spaces (custom images). */
+          commands: z.array(z.string()).optional(),
+          /** Pod-template label → accepted values (empty list: any value). */
+          labels: z.record(z.string(), z.array(z.string())).optional(),
           serviceNames: z.array(z.string()).optional(),
         })
         .strict(),
@@ -26,7 +33,7 @@ const HintsSchema = z
 
 export const ADMIN_WORKLOADS_KIND: CatalogueKind<z.infer<typeof HintsSchema>> = {
   id: 'admin-workloads',
-  description: 'How management services show in Kubernetes workloads: images, ports, Service names (catalog/audit/kubernetes/data/admin-workloads.yaml)',
+  description: 'How management services show in Kubernetes workloads: images, command lines, pod labels, ports, Service names (catalog/audit/kubernetes/data/admin-workloads.yaml)',
   schema: HintsSchema,
 };
 
@@ -34,7 +41,22 @@ export interface AdminProfile {
   service: ManagementService;
   images: string[];
   ports: Set<number>;
+  imageArgs: RegExp[];
+  commands: RegExp[];
+  labels: Record<string, string[]>;
   serviceNames: Set<string>;
+  /** Probe signatures of the same product (catalog/signatures `service`). */
+  signatures: string[];
+}
+
+function compile(file: string, service: string, sources: readonly string[] | undefined): RegExp[] {
+  return (sources ?? []).map((src) => {
+    try {
+      return new RegExp(src);
+    } catch (e) {
+      throw new Error(`${file}: service ${service}: bad regex ${src}: ${(e as Error).message}`, { cause: e });
+    }
+  });
 }
 
 let profiles: AdminProfile[] | undefined;
@@ -46,6 +68,8 @@ export function adminProfiles(): AdminProfile[] {
   for (const id of byId.keys()) {
     if (!managementServices().some((s) => s.id === id)) throw new Error(`admin-workloads.yaml: unknown service id ${id}`);
   }
+  const file = 'catalog/audit/kubernetes/data/admin-workloads.yaml';
+  const signatures = probeSignatures();
   profiles = managementServices()
     .filter((s) => s.id !== 'ssh')
     .map((service) => {
@@ -54,7 +78,11 @@ export function adminProfiles(): AdminProfile[] {
         service,
         images: [...(service.images ?? []), ...(h?.images ?? [])],
         ports: new Set([...service.ports, ...(h?.ports ?? [])]),
+        imageArgs: compile(file, service.id, h?.imageArgs),
+        commands: compile(file, service.id, h?.commands),
+        labels: h?.labels ?? {},
         serviceNames: new Set(h?.serviceNames ?? []),
+        signatures: signatures.filter((g) => g.service === service.id).map((g) => g.id),
       };
     });
   return profiles;
@@ -110,6 +138,28 @@ export function profilesForImage(image: string): AdminProfile[] {
   return [...hit];
 }
 
+/** The container's command and args, joined by spaces: what `commands` / `imageArgs` regexes see. */
+export function commandLine(container: Record<string, unknown>): string {
+  return [...asArray(container.command), ...asArray(container.args)].map((x) => asText(x) ?? '').join(' ');
+}
+
+/**
+ * Products a container is, with how sure: the image (and, where the image serves several roles, its
+ * command line) or a product's own command line confirm it; pod labels alone make it possible.
+ */
+export function profilesForContainer(c: ContainerRef, podLabels: Readonly<Record<string, string>>): Array<{ profile: AdminProfile; confidence: 'confirmed' | 'possible' }> {
+  const cmd = commandLine(c.container);
+  const byImage = new Set(profilesForImage(c.image).filter((p) => p.imageArgs.length === 0 || p.imageArgs.some((re) => re.test(cmd))));
+  const out: Array<{ profile: AdminProfile; confidence: 'confirmed' | 'possible' }> = [];
+  for (const profile of adminProfiles()) {
+    if (byImage.has(profile) || (cmd && profile.commands.some((re) => re.test(cmd)))) out.push({ profile, confidence: 'confirmed' });
+    else if (Object.entries(profile.labels).some(([k, vals]) => podLabels[k] !== undefined && (vals.length === 0 || vals.includes(podLabels[k] as string)))) {
+      out.push({ profile, confidence: 'possible' });
+    }
+  }
+  return out;
+}
+
 export interface AdminBackend {
   profile: AdminProfile;
   workload: K8sObject;
@@ -150,6 +200,7 @@ export function adminBehindServicePort(
   const workloads = selectedWorkloads(service, objects);
   const out: AdminBackend[] = [];
   for (const w of workloads) {
+    const labels = podTemplate(w)?.labels ?? {};
     for (const c of containersOf(w)) {
       const declared = asArray(c.container.ports)
         .map((p) => asObject(p))
@@ -158,8 +209,8 @@ export function adminBehindServicePort(
         ? Number(asText(declared.find((p) => asText(p.name) === target)?.containerPort))
         : Number(asText(target));
       if (!Number.isFinite(resolved) || resolved <= 0) continue;
-      for (const profile of profilesForImage(c.image)) {
-        if (profile.ports.has(resolved)) out.push({ profile, workload: w, container: c.name, port: resolved, confidence: 'confirmed' });
+      for (const { profile, confidence } of profilesForContainer(c, labels)) {
+        if (profile.ports.has(resolved)) out.push({ profile, workload: w, container: c.name, port: resolved, confidence });
       }
     }
   }

@@ -101,23 +101,19 @@ export function apiserverAnonymousAuth(objects: readonly K8sObject[]): CheckHit[
 
 export function apiserverInsecurePort(objects: readonly K8sObject[]): CheckHit[] {
   return apiservers(objects).flatMap((c) => {
-    const { flags, anchorLine } = c.cmd;
-    const insecurePort = flagValue(flags, 'insecure-port');
-    const legacy = c.version !== undefined && semver.lt(c.version, '1.20.0');
-    const port = insecurePort ? Number(insecurePort.value) : legacy ? 8080 : 0;
-    if (!Number.isFinite(port) || port <= 0) return [];
-    const bindFlag = flagValue(flags, 'insecure-bind-address') ?? flagValue(flags, 'address');
-    const bind = parseHostPort(bindFlag?.value ?? '127.0.0.1');
-    const open = isOffLoopback(bind.scope);
+    const insecure = insecurePortHit(c.cmd.flags, c.version);
+    if (!insecure) return [];
+    const { port, bind, fromDefault, flagLine, confidence } = insecure;
     return [
       {
         resource: c.resource,
-        line: insecurePort?.line ?? bindFlag?.line ?? anchorLine,
+        line: flagLine ?? c.cmd.anchorLine,
         exposes: `the unauthenticated, unauthorized HTTP API on port ${port}`,
         exposedTo: describeScope(bind),
         vars: { port: String(port) },
-        evidence: { insecurePort: port, bindAddress: bind.host, fromDefault: !insecurePort, version: c.version ?? null },
-        severity: open ? 'critical' : 'medium',
+        evidence: { insecurePort: port, bindAddress: bind.host, fromDefault, version: c.version ?? null, ...(confidence === 'possible' ? { release: 'unknown: the port exists only before 1.20 (removed in 1.24)' } : {}) },
+        severity: isOffLoopback(bind.scope) ? 'critical' : 'medium',
+        ...(confidence === 'possible' ? { confidence } : {}),
         key: String(port),
       },
     ];
@@ -347,4 +343,27 @@ export function kubeletReadonlyPort(objects: readonly K8sObject[]): CheckHit[] {
         ...(onlyLocal ? { severity: 'low' as const } : {}),
       };
     });
+}
+
+/**
+ * The legacy insecure port, judged by release: before 1.20 it listens on 8080 (127.0.0.1 unless
+ * --insecure-bind-address says otherwise) unless --insecure-port=0; 1.20 to 1.23 accept only 0 and 1.24
+ * removed the flags, so from 1.20 on there is no such port whatever the flags say. With the release
+ * unknown, an explicit port or an off-loopback bind address is reported as possible.
+ */
+export function insecurePortHit(
+  flags: Parameters<typeof flagValue>[0],
+  version: string | undefined,
+): { port: number; bind: ReturnType<typeof parseHostPort>; fromDefault: boolean; flagLine?: number; confidence: 'confirmed' | 'possible' } | undefined {
+  if (version !== undefined && semver.gte(version, '1.20.0')) return undefined;
+  const portFlag = flagValue(flags, 'insecure-port');
+  const bindFlag = flagValue(flags, 'insecure-bind-address') ?? flagValue(flags, 'address');
+  const bind = parseHostPort(bindFlag?.value ?? '127.0.0.1');
+  const confidence = version === undefined ? 'possible' : 'confirmed';
+  let port: number;
+  if (portFlag) port = Number(portFlag.value);
+  else if (version !== undefined || (bindFlag && isOffLoopback(bind.scope))) port = 8080;
+  else return undefined;
+  if (!Number.isFinite(port) || port <= 0) return undefined;
+  return { port, bind, fromDefault: !portFlag, flagLine: portFlag?.line ?? bindFlag?.line, confidence };
 }

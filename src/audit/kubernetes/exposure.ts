@@ -87,7 +87,7 @@ export function serviceExposesAdmin(objects: readonly K8sObject[], rule: RuleRef
           nodePort: nodePort ?? null,
           externalIPs,
           loadBalancerSourceRanges: ranges,
-          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), container: b.container, port: b.port })),
+          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), container: b.container, port: b.port, probeWith: b.profile.signatures })),
         },
         subTechnique: top.profile.service.subTechnique,
         confidence: top.confidence,
@@ -214,7 +214,7 @@ export function ingressExposesAdmin(objects: readonly K8sObject[], rule: RuleRef
           backend: id,
           hosts,
           allowlist,
-          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), port: b.port })),
+          backends: backends.map((b) => ({ service: b.profile.service.id, workload: resourceName(b.workload), port: b.port, probeWith: b.profile.signatures })),
         },
         subTechnique: top.profile.service.subTechnique,
         // An HTTPRoute's auth lives in implementation-specific policies this file may not show.

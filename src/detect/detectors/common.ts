@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuthEvent, DrawbridgeEvent } from '../../model/event.js';
 import type { LogLocation } from '../../model/finding.js';
 import type { SubTechnique } from '../../model/technique.js';
@@ -6,7 +7,16 @@ import { flatCopy } from '../strings.js';
 import type { DetectEnv } from './types.js';
 
 export function logLocation(ev: DrawbridgeEvent): LogLocation {
-  return { source: ev.ref.source, offset: ev.ref.offset, time: new Date(ev.time).toISOString() };
+  return { source: ev.ref.source, offset: ev.ref.offset, time: new Date(ev.time).toISOString(), record: eventFingerprint(ev) };
+}
+
+/**
+ * The normalised event without where it was read: equal for the same record whichever way it came in
+ * (file, stdin, syslog, the ingest API). Computed only for events that raise an alert.
+ */
+export function eventFingerprint(ev: DrawbridgeEvent): string {
+  const json = JSON.stringify(ev, (k, v: unknown) => (k === 'ref' ? undefined : v));
+  return createHash('sha256').update(json).digest('hex').slice(0, 16);
 }
 
 /** The host an auth event happened on: the logging host, else the address that was reached. */

@@ -1,6 +1,6 @@
 import type { DefaultCredential, Signature, SignatureCheck, SignatureRequest } from '../../catalog/signatures.js';
 import type { AuthState } from '../types.js';
-import { extractFirst, matchAll, type HttpResponse, type ResponseMap } from './match.js';
+import { extractFirst, matchAll, matchedRequests, type HttpResponse, type ResponseMap } from './match.js';
 
 /** One request on the wire, as the engine asks for it. */
 export interface HttpExchange {
@@ -13,13 +13,22 @@ export interface HttpExchange {
 /** Sends one request and returns the response, or undefined when no HTTP answer came. I/O lives behind it. */
 export type HttpFetch = (req: HttpExchange) => Promise<HttpResponse | undefined>;
 
+export interface RequestProof {
+  request: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
 export interface SignatureVerdict {
   signature: Signature;
   version?: string;
   auth: AuthState;
   /** Why the auth state was chosen (the rule's words), and the request that proved it. */
   because?: string;
-  proof?: { request: string; method: string; path: string; status: number };
+  proof?: RequestProof;
+  /** The identification request whose answer recognised the product: where the page answered. */
+  page?: RequestProof;
   checks: SignatureCheck[];
   responses: ResponseMap;
 }
@@ -70,39 +79,39 @@ export function orderForPort(signatures: readonly Signature[], port: number): Si
 export function matchesCatchAll(sig: Signature, nonce: HttpResponse | undefined): boolean {
   if (!nonce || sig.uniformResponses) return false;
   const uniform = new Map(sig.requests.map((r) => [r.id, nonce] as const));
-  return matchAll(sig.match, uniform);
+  if (!matchAll(sig.match, uniform)) return false;
+  return !(sig.uniformWhen && matchAll(sig.uniformWhen, uniform));
+}
+
+function exchangeFor(sig: Signature, id: string, r: HttpResponse): RequestProof | undefined {
+  const req = sig.requests.find((q) => q.id === id);
+  return req ? { request: id, method: req.method, path: req.path, status: r.status } : undefined;
+}
+
+/** The first request among `ids` that got an answer, as proof. */
+function firstAnswered(sig: Signature, ids: readonly string[], responses: ResponseMap): RequestProof | undefined {
+  for (const id of ids) {
+    const r = responses.get(id);
+    const p = r && exchangeFor(sig, id, r);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 /** Judges an identified product from its responses: version, auth state, checks. Pure. */
 export function judge(sig: Signature, responses: ResponseMap): Omit<SignatureVerdict, 'signature' | 'responses'> {
   const version = extractFirst(sig.version, responses);
   const rule = sig.auth.find((a) => matchAll(a.when, responses));
-  let proof: SignatureVerdict['proof'];
-  if (rule) {
-    // The proof is the first response the rule looked at that exists.
-    const ids = new Set<string>();
-    const walk = (nodes: typeof rule.when): void => {
-      for (const n of nodes) {
-        if ('all' in n) walk(n.all);
-        else if ('any' in n) walk(n.any);
-        else ids.add(n.request);
-      }
-    };
-    walk(rule.when);
-    for (const id of ids) {
-      const r = responses.get(id);
-      const req = sig.requests.find((q) => q.id === id);
-      if (r && req) {
-        proof = { request: id, method: req.method, path: req.path, status: r.status };
-        break;
-      }
-    }
-  }
+  // Proof and page are the requests whose answers satisfied the matchers (the branch of an `any` that
+  // held), not merely the first request the rule mentions.
+  const proof = rule ? firstAnswered(sig, matchedRequests(rule.when, responses), responses) : undefined;
+  const page = firstAnswered(sig, matchedRequests(sig.match, responses), responses);
   return {
     version,
     auth: rule?.state ?? 'unknown',
     because: rule?.because,
     proof,
+    page,
     checks: sig.checks.filter((c) => matchAll(c.when, responses)),
   };
 }

@@ -7,7 +7,12 @@ import type { CredentialAttempt, SignatureVerdict } from './engine.js';
 export interface FindingContext {
   endpoint: Endpoint;
   asset: string;
+  /** Where the product lives: scheme://host:port, plus the gateway route it was found under. */
   url: string;
+  /** Turns a request path of the signature into the full URL it was sent to. */
+  urlOf?: (path: string) => string;
+  /** Distinguishes findings of several routes on one endpoint (the route prefix). */
+  key?: string;
   verdict: SignatureVerdict;
   advisories: readonly AdvisoryHit[];
   credentials: readonly CredentialAttempt[];
@@ -18,15 +23,18 @@ export function buildFindings(c: FindingContext): Finding[] {
   const { verdict: v, endpoint } = c;
   const sig = v.signature;
   const location = { host: endpoint.host, port: endpoint.port };
-  const base = { subTechnique: sig.subTechnique, asset: c.asset, location } as const;
-  const evidence = { url: c.url, product: sig.id, version: v.version, auth: v.auth, because: v.because, proof: v.proof };
+  const base = { subTechnique: sig.subTechnique, asset: c.asset, location, ...(c.key ? { key: c.key } : {}) } as const;
+  const urlOf = c.urlOf ?? ((path: string) => c.url + path);
+  const page = v.page ? urlOf(v.page.path) : undefined;
+  const proofUrl = v.proof ? urlOf(v.proof.path) : undefined;
+  const evidence = { url: c.url, page, product: sig.id, version: v.version, auth: v.auth, because: v.because, proof: v.proof, proofUrl };
   const out: Finding[] = [];
   const named = { name: sig.name, url: c.url };
   if (v.auth === 'open' && sig.severity.open !== 'none') {
     out.push(
       makeFinding({
         ...base,
-        ...findingText('probe.http.open', { vars: { ...named, because: v.because ?? 'A sensitive endpoint answered without credentials', remediation: sig.remediation.open }, severity: sig.severity.open, subTechnique: sig.subTechnique }),
+        ...findingText('probe.http.open', { vars: { ...named, url: proofUrl ?? page ?? c.url, because: v.because ?? 'A sensitive endpoint answered without credentials', remediation: sig.remediation.open }, severity: sig.severity.open, subTechnique: sig.subTechnique }),
         rule: `probe.http.${sig.id}.open`,
         evidence,
         confidence: 'confirmed',
@@ -52,7 +60,7 @@ export function buildFindings(c: FindingContext): Finding[] {
         control: check.control,
         severity: check.severity,
         title: check.title,
-        evidence: { url: c.url, product: sig.id, version: v.version, check: check.id },
+        evidence: { url: c.url, page, product: sig.id, version: v.version, check: check.id },
         remediation: check.remediation,
         confidence: 'confirmed',
       }),
@@ -68,7 +76,7 @@ export function buildFindings(c: FindingContext): Finding[] {
           subTechnique: sig.subTechnique,
         }),
         rule: `probe.http.${sig.id}.advisory`,
-        key: a.id,
+        key: c.key ? `${c.key} ${a.id}` : a.id,
         evidence: { url: c.url, product: sig.id, version: v.version, advisory: a.id, aliases: a.aliases, fixed: a.fixed },
         confidence: a.confidence,
       }),

@@ -5,7 +5,8 @@ import type { Finding } from '../../model/finding.js';
 import { inspectTls, type TlsInspection } from '../tls/inspect.js';
 import { NotThisProtocol, type Endpoint, type Fingerprinter, type Observation, type ProbeOptions } from '../types.js';
 import { isClientCertRefusal, plainHttpRejection, sendHttp, type HttpOutcome, type Scheme } from './client.js';
-import { runSignatures, tryDefaultCredentials, type CredentialAttempt, type HttpExchange, type HttpFetch } from './engine.js';
+import { runSignatures, tryDefaultCredentials, type CredentialAttempt, type HttpExchange, type HttpFetch, type SignatureVerdict } from './engine.js';
+import { joinRoute, prefixedFetch, walkRoutes } from './routes.js';
 import { buildFindings } from './findings.js';
 import type { HttpResponse } from './match.js';
 
@@ -130,19 +131,44 @@ export function createHttpFingerprinter(deps: HttpFingerprinterDeps = {}): Finge
       const server = result.nonce?.headers.server;
       if (server) facts.server = server;
       const v = result.verdict;
-      if (!v) return { endpoint: ep, outcome: 'unrecognised', notes: ['http: answered HTTP, no signature matched'], auth: 'unknown', tls: tlsFacts, facts, findings: [] };
+      const base = `${scheme}://${ep.host}:${ep.port}`;
+      const judged = async (verdict: SignatureVerdict, through: HttpFetch, url: string, prefix?: string): Promise<Finding[]> => {
+        const sig = verdict.signature;
+        let credentials: CredentialAttempt[] = [];
+        if (opts.tryDefaultCredentials && sig.defaultCredentials.length > 0 && verdict.auth !== 'open') {
+          credentials = await tryDefaultCredentials(through, sig, log, url);
+          if (!prefix) facts.defaultCredentialAttempts = credentials;
+        }
+        const advisories = verdict.version && sig.advisoryPackage ? lookup(sig.advisoryPackage, verdict.version) : [];
+        const urlOf = prefix ? (path: string) => base + joinRoute(prefix, path) : undefined;
+        return buildFindings({ endpoint: ep, asset: hostAsset(ep), url, urlOf, key: prefix, verdict, advisories, credentials });
+      };
+
+      // A web server or gateway (nothing identified at the root, or a gateway product): walk the
+      // catalogue's admin routes behind it.
+      const findings: Finding[] = [];
+      if (result.nonce && (!v || v.signature.subTechnique === 'exposed-gateway')) {
+        const walk = await walkRoutes(fetch, signatures, { noncePath, nonce: result.nonce });
+        if (walk.routed.length) facts.routesAnswering = walk.routed;
+        if (walk.truncated) facts.routeWalkTruncated = true;
+        const hits = [];
+        for (const h of walk.hits) {
+          const url = base + h.prefix;
+          hits.push({ url, product: h.verdict.signature.id, version: h.verdict.version, auth: h.verdict.auth, page: h.verdict.page && base + joinRoute(h.prefix, h.verdict.page.path) });
+          findings.push(...(await judged(h.verdict, prefixedFetch(fetch, h.prefix), url, h.prefix)));
+        }
+        if (hits.length) facts.gatewayRoutes = hits;
+      }
+      if (!v) {
+        if (findings.length === 0) return { endpoint: ep, outcome: 'unrecognised', notes: ['http: answered HTTP, no signature matched'], auth: 'unknown', tls: tlsFacts, facts, findings: [] };
+        return { endpoint: ep, notes: ['http: no product at the root; admin interfaces answer on routes behind it'], auth: 'unknown', tls: tlsFacts, facts, findings };
+      }
 
       const sig = v.signature;
       facts.because = v.because;
       if (v.proof) facts.proof = v.proof;
-      let credentials: CredentialAttempt[] = [];
-      if (opts.tryDefaultCredentials && sig.defaultCredentials.length > 0 && v.auth !== 'open') {
-        credentials = await tryDefaultCredentials(fetch, sig, log, `${scheme}://${ep.host}:${ep.port}`);
-        facts.defaultCredentialAttempts = credentials;
-      }
-      const advisories = v.version && sig.advisoryPackage ? lookup(sig.advisoryPackage, v.version) : [];
-      const url = `${scheme}://${ep.host}:${ep.port}`;
-      const findings: Finding[] = buildFindings({ endpoint: ep, asset: hostAsset(ep), url, verdict: v, advisories, credentials });
+      if (v.page) facts.page = base + v.page.path;
+      findings.unshift(...(await judged(v, fetch, base)));
       return {
         endpoint: ep,
         service: sig.service,

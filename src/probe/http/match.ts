@@ -106,6 +106,27 @@ export function matchNode(node: MatchNode, responses: ResponseMap): boolean {
   return matchLeaf(node, responses);
 }
 
+/**
+ * The requests whose responses made a match tree true: every child of an `all`, the first true branch of
+ * an `any`. Empty when the tree does not match. Used to name the page that proved a verdict.
+ */
+export function matchedRequests(nodes: readonly MatchNode[], responses: ResponseMap): string[] {
+  const out: string[] = [];
+  const visit = (n: MatchNode): boolean => {
+    if ('all' in n) return n.all.every(visit);
+    if ('any' in n) return n.any.some((c) => {
+      const mark = out.length;
+      if (visit(c)) return true;
+      out.length = mark;
+      return false;
+    });
+    if (!matchLeaf(n, responses)) return false;
+    if (!out.includes(n.request)) out.push(n.request);
+    return true;
+  };
+  return nodes.every(visit) ? out : [];
+}
+
 /** A top-level list means all of them. */
 export function matchAll(nodes: readonly MatchNode[], responses: ResponseMap): boolean {
   return nodes.every((n) => matchNode(n, responses));

@@ -37,6 +37,17 @@ describe('findExposures', () => {
     expect(e?.services.some((s) => s.service.id === 'docker-api')).toBe(true);
   });
 
+  it('a TCP deny takes its ports out of a later all-protocol allow, evidence included', () => {
+    const allowAll = rule({ protocol: 'all', ports: [{ from: 0, to: 65535 }] });
+    const denySsh = rule({ action: 'deny', order: 100, ports: [{ from: 22, to: 22 }] });
+    const [e] = findExposures([allowAll, denySsh], policy);
+    expect(e?.services.find((s) => s.service.id === 'ssh')?.ports).toEqual([2222]);
+    expect(e?.ports).toEqual([{ from: 0, to: 21 }, { from: 23, to: 65535 }]);
+    // A UDP deny leaves the TCP management ports open.
+    const [u] = findExposures([allowAll, rule({ action: 'deny', order: 100, protocol: 'udp', ports: [{ from: 22, to: 22 }] })], policy);
+    expect(u?.services.find((s) => s.service.id === 'ssh')?.ports).toEqual([22, 2222]);
+  });
+
   it('does not report udp, internal sources or web-only ports', () => {
     expect(findExposures([rule({ protocol: 'udp' })], policy)).toEqual([]);
     expect(findExposures([rule({ sources: ['10.0.0.0/8', 'VirtualNetwork'] })], policy)).toEqual([]);

@@ -79,11 +79,11 @@ describe('terraformAuditor', () => {
     expect(a.findings).toHaveLength(1);
   });
 
-  it('treats an allow-listed public range as the organisation and others as possible exposures', () => {
+  it('treats an allow-listed public range as the organisation and a narrow unlisted one as its own low finding', () => {
     const text = SG.replace('var.ssh_sources', '["198.51.100.0/24", "203.0.113.9/32"]');
     const r = terraformAuditor.audit('a.tf', text, memCtx({}, { allowedRanges: ['198.51.100.0/24'] }));
     expect(r.findings).toHaveLength(1);
-    expect(r.findings[0]).toMatchObject({ severity: 'low', confidence: 'possible' });
+    expect(r.findings[0]).toMatchObject({ rule: 'tf-unlisted-public-range', severity: 'low', title: expect.stringContaining('open to a public range not in the allow-list') });
     expect(r.findings[0]?.evidence).toMatchObject({ sources: [{ source: '203.0.113.9/32', class: 'public' }] });
   });
 });

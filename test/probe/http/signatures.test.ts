@@ -39,6 +39,7 @@ describe('signature catalogue', () => {
         if (!result.verdict) return;
         if (fx.expect.version !== undefined) expect(result.verdict.version).toBe(fx.expect.version);
         if (fx.expect.auth !== undefined) expect(result.verdict.auth).toBe(fx.expect.auth);
+        if (fx.expect.proof !== undefined) expect(result.verdict.proof?.path).toBe(fx.expect.proof);
         if (fx.expect.checks !== undefined) expect(result.verdict.checks.map((c) => c.id).sort()).toEqual([...fx.expect.checks].sort());
       });
     }

@@ -1,6 +1,6 @@
 /** Terraform rules (catalog/audit/terraform/<id>/): network rules and managed-cluster endpoints of one module or plan. */
 import { defineChecks } from '../../checks.js';
-import { netExposures, type NetInput } from '../../cloud/report.js';
+import { netExposures, unlistedPublicRange, type NetInput } from '../../cloud/report.js';
 import type { TfResource } from '../resources.js';
 import { aksPublicEndpoint, eksPublicEndpoint, gkePublicEndpoint } from './clusters.js';
 
@@ -13,6 +13,7 @@ export const TERRAFORM_CHECKS = defineChecks<TerraformInput>('terraform', {
   'tf-aws-nacl-open-management-port': netExposures,
   'tf-gcp-firewall-open-management-port': netExposures,
   'tf-azure-nsg-open-management-port': netExposures,
+  'tf-unlisted-public-range': unlistedPublicRange,
   'tf-eks-public-endpoint': (i) => eksPublicEndpoint(i.resources, i.policy),
   'tf-gke-public-endpoint': (i) => gkePublicEndpoint(i.resources, i.policy),
   'tf-aks-public-endpoint': (i) => aksPublicEndpoint(i.resources, i.policy),
