@@ -50,11 +50,17 @@ export const SSH_ALGORITHMS_KIND: CatalogueKind<SshAlgorithms> = {
   id: 'ssh-algorithms',
   description: 'Weak SSH algorithms per list, Terrapin conditions and kex markers, shared by audit and probe (catalog/ssh/algorithms.yaml)',
   schema: SshAlgorithmsSchema,
-  check: (c) =>
-    SSH_LISTS.flatMap((list) => {
-      const seen = new Map<string, SshList>();
-      return c.lists[list].sshdKeywords.flatMap((k, i) => (seen.has(k) ? [{ path: ['lists', list, 'sshdKeywords', i], message: `keyword ${k} listed twice` }] : (seen.set(k, list), [])));
-    }),
+  // An sshd keyword holds one kind of list, so the audit finds its weak names in exactly one place.
+  check: (c) => {
+    const seen = new Set<string>();
+    return SSH_LISTS.flatMap((list) =>
+      c.lists[list].sshdKeywords.flatMap((k, i) => {
+        if (seen.has(k)) return [{ path: ['lists', list, 'sshdKeywords', i], message: `keyword ${k} belongs to another list too` }];
+        seen.add(k);
+        return [];
+      }),
+    );
+  },
 };
 
 export function sshAlgorithms(): SshAlgorithms {

@@ -5,7 +5,7 @@ function pct(v: number | null): string {
   return v === null ? '   —  ' : `${(v * 100).toFixed(1).padStart(5)}%`;
 }
 
-function num(v: number, width: number): string {
+function padded(v: number, width: number): string {
   return String(v).padStart(width);
 }
 
@@ -20,7 +20,7 @@ export function renderEvaluation(r: EvaluationReport): string {
     out.push('live day     alerts  critical  high  medium   low  false highs');
     for (const d of r.days) {
       const s = d.bySeverity;
-      out.push(`${d.date}  ${num(d.alerts, 7)}  ${num(s.critical, 8)}  ${num(s.high, 4)}  ${num(s.medium, 6)}  ${num(s.low + s.info, 4)}  ${num(d.falseHighs, 11)}`);
+      out.push(`${d.date}  ${padded(d.alerts, 7)}  ${padded(s.critical, 8)}  ${padded(s.high, 4)}  ${padded(s.medium, 6)}  ${padded(s.low + s.info, 4)}  ${padded(d.falseHighs, 11)}`);
     }
     out.push(`per day      ${r.summary.alertsPerDay.toFixed(1).padStart(7)}${' '.repeat(34)}${r.summary.falseHighsPerDay.toFixed(1).padStart(11)}`);
   }
@@ -28,15 +28,15 @@ export function renderEvaluation(r: EvaluationReport): string {
   out.push('');
   out.push('detector                              alerts   TP     FP  precision  recall');
   for (const d of r.detectors) {
-    out.push(`${`${d.control} ${d.rule}`.padEnd(36)} ${num(d.alerts, 6)} ${num(d.truePositives, 4)} ${num(d.falsePositives, 6)}    ${pct(d.precision)}  ${pct(d.recall)} (${d.detected}/${d.expected})`);
+    out.push(`${`${d.control} ${d.rule}`.padEnd(36)} ${padded(d.alerts, 6)} ${padded(d.truePositives, 4)} ${padded(d.falsePositives, 6)}    ${pct(d.precision)}  ${pct(d.recall)} (${d.detected}/${d.expected})`);
   }
   if (r.incidents) {
     const i = r.incidents;
-    out.push(`${'incidents'.padEnd(36)} ${num(i.incidents, 6)} ${num(i.truePositives, 4)} ${num(i.falsePositives, 6)}    ${pct(i.precision)}  ${pct(i.recall)} (${i.detected}/${i.expected}; ${i.linked} linked into one)`);
+    out.push(`${'incidents'.padEnd(36)} ${padded(i.incidents, 6)} ${padded(i.truePositives, 4)} ${padded(i.falsePositives, 6)}    ${pct(i.precision)}  ${pct(i.recall)} (${i.detected}/${i.expected}; ${i.linked} linked into one)`);
   } else {
     out.push('incidents: alerts carry no incident field');
   }
-  out.push(`${'all'.padEnd(36)} ${num(r.alerts, 6)}                ${pct(r.precision)}  ${pct(r.recall)} (procedures fully detected)`);
+  out.push(`${'all'.padEnd(36)} ${padded(r.alerts, 6)}                ${pct(r.precision)}  ${pct(r.recall)} (procedures fully detected)`);
 
   out.push('');
   out.push('planted procedures                          first alert                                  required  found');
@@ -48,7 +48,7 @@ export function renderEvaluation(r: EvaluationReport): string {
   if (r.benign.length > 0) {
     out.push('');
     out.push('benign new events                           alerts  highest   allowed   within');
-    for (const b of r.benign) out.push(`  ${b.id.padEnd(42)} ${num(b.alerts, 6)}  ${(b.highest ?? '—').padEnd(8)}  ${b.maxSeverity.padEnd(8)}  ${b.withinLimit ? 'yes' : 'NO'}`);
+    for (const b of r.benign) out.push(`  ${b.id.padEnd(42)} ${padded(b.alerts, 6)}  ${(b.highest ?? '—').padEnd(8)}  ${b.maxSeverity.padEnd(8)}  ${b.withinLimit ? 'yes' : 'NO'}`);
   }
   if (r.falsePositiveCount > 0) {
     const shown = r.falsePositives.slice(0, 20);
