@@ -21,6 +21,25 @@ organisation:
   # Your own autonomous systems: sessions from any other ASN are rated more severe.
   asns: []
   #  - 64500
+  # Learn the organisation's networks from history: a range or ASN where known identities log in.
+  # learn: true
+  # minIdentities: 2   # ... by at least this many identities
+  # minDays: 3         # ... on at least this many days
+
+# The management surface: which endpoints are management, which gateways carry admin routes, and
+# which services are public (never management). Learned from logs and --inventory besides.
+# surface:
+#   management:
+#     - { address: 10.0.1.10, port: 6443, service: kube-apiserver }
+#   gateways:
+#     - { address: 10.0.2.5, ports: [443], adminRoutes: [/admin], adminPorts: [8001] }
+#   public:
+#     - { address: 10.0.2.5, port: 443 }
+
+# audit: where it may read beyond the paths it is given, and how far ahead an ignore entry may expire.
+# audit:
+#   allowedRoots: []
+#   maxIgnoreExpiry: 365d
 
 # Extra ports per management service (ids from the catalogue, e.g. ssh, kube-apiserver, docker-api).
 managementPorts: {}
@@ -56,6 +75,9 @@ detect:
   rareCreationThreshold: 3 # fewer creations than this in the baseline makes a creator "rare"
   outOfOrderness: 5m       # how late a record may arrive (event time) and still be ordered
   incidentWindow: 1h       # alerts of one source within this window form one incident
+  # observationPeriod: 1d  # noise (scanners, failed logins) is summed up per service per period
+  # contextWindow: 1d      # how long a source stays linked to what it does next
+  # bruteForceFailures: 5  # failures before a success from the same range make a brute force that worked
 `;
 
 export function registerInit(program: Command): void {
