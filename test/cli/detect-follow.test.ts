@@ -140,7 +140,7 @@ describe('detect --syslog', () => {
     });
     await eventually(() => /unseen-credential/.test(r.stdout()) && /new-source-range/.test(r.stdout()), 'both alerts drawn', WAIT);
     expect(await stop(r)).toBe(1);
-    expect(r.stdout()).toContain('2 total: 2 high');
+    expect(r.stdout()).toContain('2 total: 1 high, 1 medium');
     expect(r.stdout()).toMatch(/Incidents at or above high: 1\n.*Activity from 203\.0\.113\.66 as alice/);
     expect(r.stderr()).toMatch(/14 records, \d+ events, 2 alerts/);
   });
