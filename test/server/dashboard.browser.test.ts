@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +72,8 @@ beforeAll(async () => {
   await post('/v1/ingest/sshd', readFileSync(join(emu, 'logs', 'bastion-1', 'auth.log'), 'utf8'), 'text/plain');
   await post('/v1/ingest/k8s-audit', readFileSync(join(emu, 'logs', 'kubernetes', 'audit.log'), 'utf8'));
   await post('/v1/ingest/docker-events', readFileSync(join(emu, 'logs', 'docker', 'events.json'), 'utf8'));
-  const audit = await auditPaths([join(ROOT, 'samples', 'sshd')], { config });
+  // Relative, as a user types it: the assets then name samples/sshd/…, not this machine's folders.
+  const audit = await auditPaths([relative(process.cwd(), join(ROOT, 'samples', 'sshd'))], { config });
   await post('/v1/findings', { findings: audit.findings });
   // Wait until detection has caught up with what was posted (the count stops moving).
   let last = -1;
