@@ -30,7 +30,7 @@ const ANNOTATIONS = {
   'pod-security.kubernetes.io/audit-violations': 'would violate PodSecurity "restricted:latest": privileged (container "c" must not set securityContext.privileged=true)',
 };
 
-const original = fixture('k8s-audit.jsonl')
+const original = fixture('k8s-audit/k8s-audit.jsonl')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as { [k: string]: Json });
