@@ -8,10 +8,10 @@ const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('webhook config', () => {
   it('is a kubeconfig whose cluster is the ingest endpoint with its CA, and whose user carries the token', () => {
-    const doc = parse(webhookKubeconfig({ server: 'https://10.0.0.5:8787/', caPem: CA, credentials: { token: 'tok-123' } })) as Record<string, unknown>;
+    const doc = parse(webhookKubeconfig({ server: 'https://drawbridge.example:8787/', caPem: CA, credentials: { token: 'tok-123' } })) as Record<string, unknown>;
     expect(doc.kind).toBe('Config');
     const clusters = doc.clusters as { name: string; cluster: Record<string, string> }[];
-    expect(clusters[0]!.cluster.server).toBe('https://10.0.0.5:8787/v1/ingest/k8s-audit');
+    expect(clusters[0]!.cluster.server).toBe('https://drawbridge.example:8787/v1/ingest/k8s-audit');
     expect(Buffer.from(clusters[0]!.cluster['certificate-authority-data']!, 'base64').toString()).toBe(CA);
     const users = doc.users as { user: Record<string, string> }[];
     expect(users[0]!.user).toEqual({ token: 'tok-123' });
