@@ -142,6 +142,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         if (src.held.length > 0) decode.lines(src, [], true);
         pushAll(src.stale, src.open.filter((x) => x.pending > 0));
         src.open = [];
+        src.openHead = 0;
       }
       if (r.done) finish(src, r.lines);
       else decode.lines(src, r.lines);

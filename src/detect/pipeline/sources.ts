@@ -62,7 +62,7 @@ function openInput(input: string, opts: SourceOptions): RunSource {
 }
 
 export function newSource(name: string, key: string | undefined, reader: SourceReader, forced?: Decoder): RunSource {
-  return { name, key, reader, forced, records: 0, lastData: Date.now(), idle: false, sniffedAt: 0, stale: [], done: false, maxTime: -Infinity, open: [], held: [] };
+  return { name, key, reader, forced, records: 0, lastData: Date.now(), idle: false, sniffedAt: 0, stale: [], done: false, maxTime: -Infinity, open: [], openHead: 0, held: [] };
 }
 
 /** Start the source's next read unless one is in flight; its outcome is kept on the source until taken. */
@@ -89,14 +89,23 @@ export function takeRead(src: RunSource): SourceRead {
  */
 export function resumePoint(src: RunSource): Checkpoint | undefined {
   if (!src.key) return undefined;
-  while (src.open.length > 0 && src.open[0]!.pending === 0) src.open.shift();
+  // Advance past the processed head; cut it off only once it is half the array. shift() per record
+  // (or a cut per batch) costs the whole queue every batch: quadratic when tens of thousands wait.
+  const open = src.open;
+  let head = src.openHead;
+  while (head < open.length && open[head]!.pending === 0) head++;
+  if (head > 1024 && head * 2 > open.length) {
+    open.splice(0, head);
+    head = 0;
+  }
+  src.openHead = head;
   const at = src.reader.position();
   if (src.stale.length > 0) src.stale = src.stale.filter((r) => r.pending > 0);
   // Records of the file rotated away still wait: their file is gone, so a restart reads the new one from 0.
   if (src.stale.length > 0) return { ...at, offset: 0, line: 0 };
-  const head = src.open[0];
+  const first = open[head];
   const held = src.held[0];
-  const cp = head ? { offset: head.offset, line: head.line } : held ? { offset: held.offset, line: held.line - 1 } : { offset: at.offset, line: at.line };
+  const cp = first ? { offset: first.offset, line: first.line } : held ? { offset: held.offset, line: held.line - 1 } : { offset: at.offset, line: at.line };
   return { ...at, ...cp };
 }
 

@@ -182,8 +182,10 @@ export interface RunSource {
   /** When its records were written by (a file's mtime, now for live input): gives RFC 3164 timestamps their year. */
   writtenBy?: () => number;
   maxTime: number;
-  /** Records with events still waiting in the order stage, in offset order. */
+  /** Records with events still waiting in the order stage, in offset order (processed ones before openHead). */
   open: RecordState[];
+  /** Index of the first record of `open` that may still wait. */
+  openHead: number;
   /** Lines read but not yet decoded (waiting for enough lines to sniff the format). */
   held: Line[];
 }
