@@ -97,19 +97,45 @@ function port(p: string | undefined): number | undefined {
 
 /** `[preamble ]{ip}[ port {port}]`, preamble = `authenticating user U` | `invalid user U` | `user U`. */
 export function parseRemoteId(s: string): { user?: string; ip: string; port?: number; invalidUser?: boolean } | undefined {
-  let rest = s;
+  let end = s.length;
   let p: number | undefined;
-  const m = / port (\d+)$/.exec(rest);
-  if (m) {
-    p = port(m[1]);
-    rest = rest.slice(0, m.index);
+  // ` port {digits}` at the very end (read by hand: this runs for most sshd lines).
+  let d = end;
+  while (d > 0 && isDigitAt(s, d - 1)) d--;
+  if (d < end && d >= 6 && s.startsWith(' port ', d - 6)) {
+    p = port(s.slice(d, end));
+    end = d - 6;
   }
-  const sp = rest.lastIndexOf(' ');
-  const ip = rest.slice(sp + 1);
+  const sp = end > 0 ? s.lastIndexOf(' ', end - 1) : -1;
+  const ip = s.slice(sp + 1, end);
   if (sp < 0) return { ip, port: p };
-  const pre = /^(authenticating user|invalid user|user) (.*)$/s.exec(rest.slice(0, sp));
-  if (!pre) return undefined;
-  return { user: pre[2], ip, port: p, invalidUser: pre[1] === 'invalid user' };
+  for (const pre of PREAMBLES) {
+    if (sp > pre.length && s.startsWith(pre, 0) && s.charCodeAt(pre.length) === 32) {
+      return { user: s.slice(pre.length + 1, sp), ip, port: p, invalidUser: pre === 'invalid user' };
+    }
+  }
+  return undefined;
+}
+
+/** What may precede the peer in a remote id, tried in this order. */
+const PREAMBLES = ['authenticating user', 'invalid user', 'user'] as const;
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether `^[\w ]+: Connection from ` can match: the run of word characters and spaces at the start
+ * must end in that colon. Most lines fail this on their first non-word character, without a regex.
+ */
+function mayBeTaggedConnection(msg: string): boolean {
+  let i = 0;
+  for (; i < msg.length; i++) {
+    const c = msg.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 32)) break;
+  }
+  return i > 0 && msg.startsWith(': Connection from ', i);
 }
 
 /** `[ip]:port`, `ip:port` (v4) or a bare ip. */
@@ -278,11 +304,11 @@ export function decodeSshdMessage(body: string, ctx: SshdContext): SshdResult {
     default:
       break;
   }
-  if ((m = TAGGED_CONNECTION.exec(msg))) return connection(ctx, m[1] as string, 'Connection');
-  if (/^pam_\w+\(/.test(msg)) return [];
-  for (const p of IGNORED_PREFIXES) if (msg.startsWith(p)) return [];
+  if (mayBeTaggedConnection(msg) && (m = TAGGED_CONNECTION.exec(msg))) return connection(ctx, m[1] as string, 'Connection');
   // Diagnostics (error:/fatal:) vary with strerror texts and versions; they carry no login or peer.
   if (diagnostic) return [];
+  if (/^pam_\w+\(/.test(msg)) return [];
+  for (const p of IGNORED_PREFIXES) if (msg.startsWith(p)) return [];
   return { reject: `unrecognised sshd message "${msg.slice(0, 60)}"` };
 }
 

@@ -7,6 +7,7 @@ import type { Decoder, DecodeContext, DecodeResult, RecordDecoder } from '../typ
 import type { RecordRef } from '../../model/event.js';
 import { parseEnvelope, type Rfc3164Clock } from '../../io/sources/syslog-envelope.js';
 import { decodeSshdMessage } from './sshd-messages.js';
+import { Rfc3164FastPath, SSHD } from './sshd-fast.js';
 
 /** Program tags sshd logs under: ≤9.7 everything as sshd; ≥9.8 sessions as sshd-session; 10.x sshd-auth. */
 export const SSHD_PROGRAMS: ReadonlySet<string> = new Set(['sshd', 'sshd-session', 'sshd-auth']);
@@ -22,17 +23,25 @@ export function isSshdProgram(program: string): boolean {
 
 class SshdRecordDecoder implements RecordDecoder {
   private readonly clock: Rfc3164Clock;
+  private readonly fast = new Rfc3164FastPath();
 
   constructor(ctx: DecodeContext) {
     this.clock = { year: ctx.defaultYear ?? new Date().getUTCFullYear(), ...(ctx.referenceTime ? { reference: ctx.referenceTime } : {}) };
   }
 
   line(text: string, ref: RecordRef): DecodeResult {
+    const known = this.fast.read(text);
+    if (known !== undefined) {
+      // Other programs cost a look at their tag; their envelope is the one the general path accepted.
+      if (known.program !== SSHD) return [];
+      return decodeSshdMessage(known.body, { time: known.time, ref, observer: known.host });
+    }
     const line = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (line.trim() === '') return [];
     const env = parseEnvelope(line, this.clock);
     if (env === undefined) return { reject: 'not a syslog (RFC 3164/3339/5424) or journald JSON line' };
     if ('reject' in env) return env;
+    if (env.envelope === 'rfc3164' && line === text) this.fast.learn(text, env.time);
     // Other programs in an auth log (sudo, su, cron, old "sshd(pam_unix)" PAM tags) are understood and skipped.
     if (!isSshdProgram(env.program)) return [];
     return decodeSshdMessage(env.body, { time: env.time, ref, observer: env.host });
