@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Finding } from '../model/finding.js';
 import { compareFindings } from '../model/finding.js';
@@ -13,15 +12,11 @@ import { wantColour } from '../io/format/table.js';
 import { UsageError } from '../model/errors.js';
 import { addConfigFlags, configOverrides } from './config-flags.js';
 import { warn } from './warn.js';
+import { packageJson } from './version.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
-
-function packageJson(): { name: string; version: string } {
-  const pkg = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return JSON.parse(readFileSync(pkg, 'utf8')) as { name: string; version: string };
-}
 
 export function packageVersion(): string {
   return packageJson().version;

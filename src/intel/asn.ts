@@ -5,11 +5,13 @@
  * arrays on first use and searched by bisection. Organisation names stay in the file buffer and are
  * decoded only for the ranges a lookup returns.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { parseIp } from './ranges.js';
+import { asnTableFileName, decodeAsnTable } from './asn-table-file.js';
 
 export interface AsnInfo {
   asn: number;
@@ -35,11 +37,18 @@ export interface AsnLoadStats {
   skipped: number;
 }
 
-/** Org names: either strings, or byte offsets of the 4th CSV field inside a kept file buffer. */
-type Orgs = { strings: string[] } | { buf: Buffer; offsets: Uint32Array };
+/**
+ * Org names: strings, byte offsets of the 4th CSV field inside a kept file buffer, or (binary tables,
+ * asn-table-file.ts) an org id per row into one UTF-8 text.
+ */
+type Orgs = { strings: string[] } | { buf: Buffer; offsets: Uint32Array } | { text: Buffer; bounds: Uint32Array; index: Uint32Array };
 
 function orgAt(orgs: Orgs, i: number): string {
   if ('strings' in orgs) return orgs.strings[i] ?? '';
+  if ('text' in orgs) {
+    const k = orgs.index[i] as number;
+    return orgs.text.toString('utf8', orgs.bounds[k], orgs.bounds[k + 1]);
+  }
   const { buf, offsets } = orgs;
   let p = offsets[i] as number;
   if (buf[p] === 0x22 /* " */) {
@@ -74,6 +83,11 @@ export class AsnTableV4 {
     return this.starts.length;
   }
 
+  /** The org name of row i. */
+  orgOf(i: number): string {
+    return orgAt(this.orgs, i);
+  }
+
   find(ip: number): AsnInfo | undefined {
     const { starts } = this;
     let lo = 0;
@@ -102,6 +116,11 @@ export class AsnTableV6 {
 
   get size(): number {
     return this.asns.length;
+  }
+
+  /** The org name of row i. */
+  orgOf(i: number): string {
+    return orgAt(this.orgs, i);
   }
 
   find(ip: Uint32Array): AsnInfo | undefined {
@@ -373,11 +392,44 @@ export function defaultAsnDir(): string {
   return dirname(require.resolve('@ip-location-db/asn/package.json'));
 }
 
-/** The offline ASN database; files are read on the first lookup of each address family. */
-export function openAsnDatabase(dir: string = defaultAsnDir()): AsnDatabase {
+export const ASN_CSV = { 4: 'asn-ipv4-num.csv', 6: 'asn-ipv6.csv' } as const;
+
+/** Where `npm run build` writes the binary tables: next to this module. */
+export function defaultAsnTableDir(): string {
+  return dirname(fileURLToPath(import.meta.url));
+}
+
+/** What a binary table must have been built from: the installed package's version and the CSV's size. */
+export function asnSourceStamp(dir: string, family: 4 | 6): string {
+  let version = '?';
+  try {
+    version = String((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '?');
+  } catch {
+    // A folder of CSVs without package.json (air-gapped copies) is stamped by size alone.
+  }
+  return `${version}:${statSync(join(dir, ASN_CSV[family])).size}`;
+}
+
+/** The binary table for `family` when one built from the installed CSV is there; undefined otherwise. */
+function readTableFile(tableDir: string | undefined, dir: string, family: 4 | 6, stats: AsnLoadStats): AsnTableV4 | AsnTableV6 | undefined {
+  if (tableDir === undefined) return undefined;
+  let buf: Buffer;
+  try {
+    buf = readFileSync(join(tableDir, asnTableFileName(family)));
+  } catch {
+    return undefined;
+  }
+  return decodeAsnTable(buf, family, asnSourceStamp(dir, family), stats);
+}
+
+/**
+ * The offline ASN database; tables load on the first lookup of each address family, from the binary
+ * form built at install (asn-table-file.ts) when it matches the installed CSVs, else from the CSVs.
+ */
+export function openAsnDatabase(dir: string = defaultAsnDir(), tableDir: string | undefined = defaultAsnTableDir()): AsnDatabase {
   return new AsnDatabase(
-    (stats) => parseAsnV4Csv(readFileSync(join(dir, 'asn-ipv4-num.csv')), stats),
-    (stats) => parseAsnV6Csv(readFileSync(join(dir, 'asn-ipv6.csv')), stats),
+    (stats) => (readTableFile(tableDir, dir, 4, stats) as AsnTableV4 | undefined) ?? parseAsnV4Csv(readFileSync(join(dir, ASN_CSV[4])), stats),
+    (stats) => (readTableFile(tableDir, dir, 6, stats) as AsnTableV6 | undefined) ?? parseAsnV6Csv(readFileSync(join(dir, ASN_CSV[6])), stats),
   );
 }
 
