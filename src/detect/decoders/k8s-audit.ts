@@ -8,7 +8,8 @@
  * held by auditID and emitted only when no later stage arrives (end of stream, or eviction when
  * too many are held), so a policy that omits ResponseComplete still yields its events.
  */
-import type { ApiEvent, RecordRef } from '../../model/event.js';
+import type { ApiEvent, DrawbridgeEvent, RecordRef } from '../../model/event.js';
+import { pushAll } from '../../util/arrays.js';
 import type { DecodeResult, Decoder, RecordDecoder } from '../types.js';
 import { arr, isObject, num, obj, str, strings, tryParse, type JsonObject } from './util/json.js';
 import { JsonDocReader } from './util/json-doc.js';
@@ -16,6 +17,8 @@ import { pushJsonLine } from './util/json-stream.js';
 import { podSpecBits, podSpecOf } from './util/privileged.js';
 import { decodeItems, lineNo, reject } from './util/result.js';
 import { excerpt, isIpLiteral, parseIsoTime } from './util/text.js';
+import { scanAuditLine } from './k8s-audit-precheck.js';
+import { flatCopy } from '../strings.js';
 
 /** Resources whose create/update/patch carries a pod spec (directly or as a template). */
 const WORKLOADS = new Set(['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers']);
@@ -25,8 +28,12 @@ const PRIVILEGED_MARKERS = /"(privileged|hostPID|hostIPC|hostNetwork|hostPath|al
 const CREDENTIAL_ID = 'authentication.kubernetes.io/credential-id';
 const MAX_HELD = 4096;
 
-interface Held {
-  event: ApiEvent;
+/** An earlier stage waiting for its final one: decoded, or (read by the pre-check) the line itself, parsed only if it is ever emitted. */
+type Held = { event: ApiEvent } | { raw: string; ref: RecordRef };
+
+/** Stages after which the request is over; any other stage is held until one of these comes. */
+function isFinalStage(stage: string | undefined): boolean {
+  return stage === undefined || stage === 'ResponseComplete' || stage === 'Panic';
 }
 
 /** google.rpc.Code → HTTP status, as the code.proto comments pair them. */
@@ -130,7 +137,13 @@ class K8sAuditRecordDecoder implements RecordDecoder {
   private readonly reader = new JsonDocReader();
   private readonly held = new Map<string, Held>();
 
+  constructor(private readonly precheck: boolean) {}
+
   line(text: string, ref: RecordRef): DecodeResult {
+    if (this.precheck && this.reader.ndjson && !this.reader.pending) {
+      const early = this.holdEarlyStage(text, ref);
+      if (early !== undefined) return early;
+    }
     // The raw text is kept as evidence only when the whole document is this one line.
     return pushJsonLine(this.reader, text, ref, (value, startLine) => this.value(value, ref, startLine === lineNo(ref) ? text : undefined));
   }
@@ -138,9 +151,37 @@ class K8sAuditRecordDecoder implements RecordDecoder {
   end(): DecodeResult {
     const o = this.reader.end();
     if (o && o.kind === 'error') return reject(o.reason);
-    const out = [...this.held.values()].map((h) => h.event);
+    const out: DrawbridgeEvent[] = [];
+    let broken: DecodeResult | undefined;
+    for (const h of this.held.values()) {
+      const r = this.release(h);
+      if (Array.isArray(r)) pushAll(out, r);
+      else broken ??= r;
+    }
     this.held.clear();
-    return out;
+    // One result per flush: a held line that turns out broken is reported only when nothing else is due.
+    return out.length > 0 || broken === undefined ? out : broken;
+  }
+
+  /**
+   * The pre-check: an Event line of an earlier stage (RequestReceived, ResponseStarted) is held as text,
+   * not parsed; its final stage usually replaces it unread. Undefined: the line takes the full path.
+   */
+  private holdEarlyStage(text: string, ref: RecordRef): DecodeResult | undefined {
+    const facts = scanAuditLine(text);
+    if (facts === undefined || facts.kind !== 'Event' || facts.auditID === undefined || isFinalStage(facts.stage)) return undefined;
+    // A copy: a held slice would keep the whole chunk it was cut from alive.
+    return this.hold(facts.auditID, { raw: flatCopy(text), ref });
+  }
+
+  /** A held earlier stage as the full path would have decoded it. */
+  private release(h: Held): DecodeResult {
+    if ('event' in h) return [h.event];
+    const p = tryParse(h.raw);
+    if (!p.ok) return reject(`line ${lineNo(h.ref)}: invalid JSON: ${p.error}`);
+    if (!isObject(p.value)) return reject(`line ${lineNo(h.ref)}: JSON value is not an object`);
+    const api = eventToApi(p.value, h.ref, h.raw);
+    return typeof api === 'string' ? reject(api) : [api];
   }
 
   private value(v: unknown, ref: RecordRef, raw: string | undefined): DecodeResult {
@@ -176,9 +217,7 @@ class K8sAuditRecordDecoder implements RecordDecoder {
     const api = eventToApi(e, ref, raw);
     if (typeof api === 'string') return reject(api);
     if (observer !== undefined) api.observer = observer;
-    const stage = str(e, 'stage');
-    const id = str(e, 'auditID');
-    return this.staged(api, id, stage === undefined || stage === 'ResponseComplete' || stage === 'Panic');
+    return this.staged(api, str(e, 'auditID'), isFinalStage(str(e, 'stage')));
   }
 
   private gke(entry: JsonObject, p: JsonObject, ref: RecordRef): DecodeResult {
@@ -196,13 +235,18 @@ class K8sAuditRecordDecoder implements RecordDecoder {
       this.held.delete(id);
       return [api];
     }
+    return this.hold(id, { event: api });
+  }
+
+  /** Hold an earlier stage; when too many are held, the oldest is emitted as it is. */
+  private hold(id: string, h: Held): DecodeResult {
     this.held.delete(id);
-    this.held.set(id, { event: api });
+    this.held.set(id, h);
     if (this.held.size <= MAX_HELD) return [];
     const oldest = this.held.keys().next().value as string;
-    const ev = this.held.get(oldest)?.event;
+    const out = this.held.get(oldest);
     this.held.delete(oldest);
-    return ev ? [ev] : [];
+    return out ? this.release(out) : [];
   }
 }
 
@@ -217,6 +261,11 @@ export const k8sAuditDecoder: Decoder = {
     return 0;
   },
   open() {
-    return new K8sAuditRecordDecoder();
+    return new K8sAuditRecordDecoder(true);
   },
 };
+
+/** The decoder without the pre-check: every line parsed (tests compare the two). */
+export function openK8sAuditFullParse(): RecordDecoder {
+  return new K8sAuditRecordDecoder(false);
+}

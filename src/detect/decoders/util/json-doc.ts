@@ -37,6 +37,11 @@ export class JsonDocReader {
     return this.parts.length > 0;
   }
 
+  /** A whole document has come on one line: the stream is NDJSON. */
+  get ndjson(): boolean {
+    return this.oneRecordPerLine;
+  }
+
   /** Feed one line (1-based number `lineNo`, used in reasons). */
   push(line: string, lineNo: number): JsonLineOutcome {
     if (this.parts.length === 0) return this.first(line, lineNo);
