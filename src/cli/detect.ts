@@ -36,6 +36,13 @@ export interface DetectFlags extends CommonOptions {
   fields?: string;
   fromStart?: boolean;
   inventory?: string[];
+  threads?: string;
+}
+
+function threadCount(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads: "${text}" is not a whole number from 1 to 64`);
+  return n;
 }
 
 interface SinkFlags {
@@ -56,12 +63,14 @@ export function addDetectOptions(cmd: Command): Command {
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
     .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
     .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped')
-    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface');
+    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface')
+    .option('--threads <n>', 'threads to use: 2 or more decodes each log file in a worker thread of its own (default 1)');
 }
 
 /** The pipeline options the detection flags set. */
-export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory'> {
+export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory' | 'threads'> {
   return {
+    ...(flags.threads !== undefined ? { threads: threadCount(flags.threads) } : {}),
     ...(flags.inventory ? { inventory: inventoryEndpoints(flags.inventory) } : {}),
     ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
     ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),

@@ -48,7 +48,7 @@ export class DecodeStage {
         src.held = [];
         return;
       }
-      src.decoder = decoder.open(src.name, src.writtenBy ? { ...this.ctx, referenceTime: src.writtenBy } : this.ctx);
+      src.decoder = src.preDecoded?.(decoder.id) ?? decoder.open(src.name, src.writtenBy ? { ...this.ctx, referenceTime: src.writtenBy } : this.ctx);
       src.decoderId = decoder.id;
       lines = src.held;
       src.held = [];

@@ -154,7 +154,20 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     openSources(
       inputs,
       opts.lineSources ?? [],
-      { store, decoders, forced, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs, now: opts.now },
+      {
+        store,
+        decoders,
+        forced,
+        follow: opts.follow,
+        fromStart: opts.fromStart,
+        stdin: opts.stdin,
+        signal: opts.signal,
+        chunkSize: opts.chunkSize,
+        pollMs: opts.pollMs,
+        now: opts.now,
+        // Workers know the registered decoders only; a caller's own list is decoded here.
+        ...((opts.threads ?? 1) > 1 && !opts.decoders ? { decodeWorker: { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), ...(opts.fields ? { fields: opts.fields } : {}) } } : {}),
+      },
       sources,
     );
     // What an earlier run committed but did not get to its sinks goes out before anything new.

@@ -8,6 +8,7 @@ import type { Checkpoint } from '../../io/sources/checkpoint.js';
 import { fileKey, followFileReader, onceFileReader, streamReader, type SourceRead, type SourceReader } from '../../io/sources/readers.js';
 import { decoderById } from '../decoders/index.js';
 import { gzipFileReader, isGzipFile } from '../../io/sources/gzip.js';
+import { WorkerDecodedFile } from './decode-worker.js';
 import { yearReference } from '../year-reference.js';
 import type { StateStore } from '../state/types.js';
 import type { Decoder } from '../types.js';
@@ -27,6 +28,8 @@ export interface SourceOptions {
   pollMs?: number;
   /** A fixed "now" (replays, tests): the year of RFC 3164 timestamps comes from it. */
   now?: number;
+  /** Decode files read once in worker threads, with this context (decode-worker.ts). */
+  decodeWorker?: { defaultYear: number; fields?: string[] };
 }
 
 /**
@@ -50,6 +53,7 @@ function openInput(input: string, opts: SourceOptions): RunSource {
   const cp = opts.fromStart ? undefined : opts.store.checkpoint(key);
   // A compressed (rotated) file never grows: it is read once, even when the others are followed.
   const gzip = isGzipFile(key);
+  if (opts.decodeWorker && !gzip && !opts.follow) return workerDecodedInput(input, key, cp, opts, opts.decodeWorker);
   const reader = gzip
     ? gzipFileReader(key, cp, opts.chunkSize)
     : opts.follow
@@ -58,6 +62,26 @@ function openInput(input: string, opts: SourceOptions): RunSource {
   const src = newSource(input, key, reader, opts.forced);
   src.startedAt = reader.position();
   src.writtenBy = yearReference(key, { now: opts.now, follow: opts.follow && !gzip });
+  return src;
+}
+
+/** A file read once by a worker thread that also decodes it (the checkpoint is judged as onceFileReader judges it). */
+function workerDecodedInput(input: string, key: string, cp: Checkpoint | undefined, opts: SourceOptions, ctx: { defaultYear: number; fields?: string[] }): RunSource {
+  const start = onceFileReader(key, cp, opts.chunkSize).position();
+  const reader = new WorkerDecodedFile({
+    path: key,
+    name: input,
+    from: start,
+    ...(opts.chunkSize !== undefined ? { chunkSize: opts.chunkSize } : {}),
+    ...(opts.forced ? { decoderId: opts.forced.id } : {}),
+    defaultYear: ctx.defaultYear,
+    ...(ctx.fields ? { fields: ctx.fields } : {}),
+    ...(opts.now !== undefined ? { now: opts.now } : {}),
+  });
+  const src = newSource(input, key, reader, opts.forced);
+  src.startedAt = start;
+  src.writtenBy = yearReference(key, { now: opts.now });
+  src.preDecoded = (id) => reader.preDecoded(id);
   return src;
 }
 

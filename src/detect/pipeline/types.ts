@@ -118,6 +118,11 @@ export interface DetectOptions {
   idleAfter?: number;
   /** Polling interval (ms) for followed files, besides file-system change events. */
   pollMs?: number;
+  /**
+   * Threads to use: 2 or more reads, splits and decodes each file read once in a worker thread of its own
+   * (detect/pipeline/decode-worker.ts) while this thread runs the later stages. Default 1.
+   */
+  threads?: number;
 }
 
 export interface DetectProgress {
@@ -177,6 +182,8 @@ export interface RunSource {
   stale: RecordState[];
   decoder?: RecordDecoder;
   decoderId?: string;
+  /** Lines already decoded by a worker thread: their results, when the worker chose this decoder id. */
+  preDecoded?: (decoderId: string) => RecordDecoder | undefined;
   done: boolean;
   failed?: string;
   /** When its records were written by (a file's mtime, now for live input): gives RFC 3164 timestamps their year. */
