@@ -168,6 +168,8 @@ class K8sAuditRecordDecoder implements RecordDecoder {
    * not parsed; its final stage usually replaces it unread. Undefined: the line takes the full path.
    */
   private holdEarlyStage(text: string, ref: RecordRef): DecodeResult | undefined {
+    // Most lines are final stages: two native searches rule them out before any walk.
+    if (!text.includes('"RequestReceived"') && !text.includes('"ResponseStarted"')) return undefined;
     const facts = scanAuditLine(text);
     if (facts === undefined || facts.kind !== 'Event' || facts.auditID === undefined || isFinalStage(facts.stage)) return undefined;
     // A copy: a held slice would keep the whole chunk it was cut from alive.
