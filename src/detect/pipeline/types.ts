@@ -184,6 +184,8 @@ export interface RunSource {
   maxTime: number;
   /** Records with events still waiting in the order stage, in offset order. */
   open: RecordState[];
+  /** Entries of `open` before this index are done (resumePoint drops them in bulk). */
+  openFrom: number;
   /** Lines read but not yet decoded (waiting for enough lines to sniff the format). */
   held: Line[];
 }
