@@ -156,6 +156,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   };
 
   let incidents;
+  let cache;
   try {
     openSources(
       inputs,
@@ -221,6 +222,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     }
     if (order.size > 0) await commitBatch(() => {});
     incidents = correlate.incidents(alerts);
+    cache = store.cacheStats?.();
   } finally {
     await closeSources(sources);
     if (!opts.store) store.close();
@@ -231,5 +233,5 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}),
     ...(s.failed ? { unreadable: s.failed } : {}),
   }));
-  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries };
+  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries, ...(cache ? { cache } : {}) };
 }
