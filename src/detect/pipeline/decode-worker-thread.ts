@@ -21,7 +21,7 @@ const AHEAD = 2;
 const data = workerData as DecodeWorkerData;
 const port = parentPort!;
 const reader = onceFileReader(data.path, data.from, data.chunkSize);
-const ctx = { defaultYear: data.defaultYear, ...(data.fields ? { fields: data.fields } : {}), referenceTime: yearReference(data.path, { now: data.now }) };
+const ctx = { ...data.ctx, referenceTime: yearReference(data.path, { now: data.now }) };
 
 let credits = AHEAD;
 let wake: (() => void) | undefined;

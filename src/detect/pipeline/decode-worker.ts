@@ -12,7 +12,7 @@ import type { Checkpoint } from '../../io/sources/checkpoint.js';
 import type { Line } from '../../io/sources/lines.js';
 import type { SourceRead, SourceReader } from '../../io/sources/readers.js';
 import type { RecordRef } from '../../model/event.js';
-import type { DecodeResult, RecordDecoder } from '../types.js';
+import type { DecodeContext, DecodeResult, RecordDecoder } from '../types.js';
 
 export interface DecodeWorkerData {
   path: string;
@@ -22,10 +22,12 @@ export interface DecodeWorkerData {
   chunkSize?: number;
   /** The format named for the source (otherwise sniffed). */
   decoderId?: string;
-  defaultYear: number;
-  fields?: string[];
+  /** The decode context of the run (what is not a function: the worker finds the file's reference time itself). */
+  ctx: WorkerDecodeContext;
   now?: number;
 }
+
+export type WorkerDecodeContext = Omit<DecodeContext, 'referenceTime'> & { defaultYear: number };
 
 export interface WorkerBatch {
   lines: Line[];

@@ -96,10 +96,17 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     if (isRejection(result)) return reject(src, line, result.reject);
     if (result.length > 0) order.admit(src, line, result, sources, process);
   };
+  /** What decoders are told, here and in decode workers (files say when they were written: sources.ts). */
+  const decodeCtx = {
+    defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(),
+    ...(opts.fields ? { fields: opts.fields } : {}),
+    // The default detectors use only accepted flows the surface can place: the rest may skip decoding.
+    ...(opts.detectors === undefined ? { flowPorts: env.surface.flowPorts() } : {}),
+  };
   const decode = new DecodeStage(
     decoders,
-    // Streams are written as they are read; files say when they were written (sources.ts).
-    { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), fields: opts.fields, referenceTime: yearReference(undefined, opts) },
+    // Streams are written as they are read.
+    { ...decodeCtx, referenceTime: yearReference(undefined, opts) },
     {
       record: (src, line, result) => {
         stats.records++;
@@ -142,7 +149,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         if (src.held.length > 0) decode.lines(src, [], true);
         pushAll(src.stale, src.open.filter((x) => x.pending > 0));
         src.open = [];
-        src.openHead = 0;
+        src.openFrom = 0;
       }
       if (r.done) finish(src, r.lines);
       else decode.lines(src, r.lines);
@@ -150,6 +157,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   };
 
   let incidents;
+  let cache;
   try {
     openSources(
       inputs,
@@ -166,7 +174,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         pollMs: opts.pollMs,
         now: opts.now,
         // Workers know the registered decoders only; a caller's own list is decoded here.
-        ...((opts.threads ?? 1) > 1 && !opts.decoders ? { decodeWorker: { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), ...(opts.fields ? { fields: opts.fields } : {}) } } : {}),
+        ...((opts.threads ?? 1) > 1 && !opts.decoders ? { decodeWorker: decodeCtx } : {}),
       },
       sources,
     );
@@ -228,6 +236,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     }
     if (order.size > 0) await commitBatch(() => {});
     incidents = correlate.incidents(alerts);
+    cache = store.cacheStats?.();
   } finally {
     await closeSources(sources);
     if (!opts.store) store.close();
@@ -238,5 +247,5 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}),
     ...(s.failed ? { unreadable: s.failed } : {}),
   }));
-  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries };
+  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries, ...(cache ? { cache } : {}) };
 }

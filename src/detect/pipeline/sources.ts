@@ -8,7 +8,7 @@ import type { Checkpoint } from '../../io/sources/checkpoint.js';
 import { fileKey, followFileReader, onceFileReader, streamReader, type SourceRead, type SourceReader } from '../../io/sources/readers.js';
 import { decoderById } from '../decoders/index.js';
 import { gzipFileReader, isGzipFile } from '../../io/sources/gzip.js';
-import { WorkerDecodedFile } from './decode-worker.js';
+import { WorkerDecodedFile, type WorkerDecodeContext } from './decode-worker.js';
 import { yearReference } from '../year-reference.js';
 import type { StateStore } from '../state/types.js';
 import type { Decoder } from '../types.js';
@@ -29,7 +29,7 @@ export interface SourceOptions {
   /** A fixed "now" (replays, tests): the year of RFC 3164 timestamps comes from it. */
   now?: number;
   /** Decode files read once in worker threads, with this context (decode-worker.ts). */
-  decodeWorker?: { defaultYear: number; fields?: string[] };
+  decodeWorker?: WorkerDecodeContext;
 }
 
 /**
@@ -66,7 +66,7 @@ function openInput(input: string, opts: SourceOptions): RunSource {
 }
 
 /** A file read once by a worker thread that also decodes it (the checkpoint is judged as onceFileReader judges it). */
-function workerDecodedInput(input: string, key: string, cp: Checkpoint | undefined, opts: SourceOptions, ctx: { defaultYear: number; fields?: string[] }): RunSource {
+function workerDecodedInput(input: string, key: string, cp: Checkpoint | undefined, opts: SourceOptions, ctx: WorkerDecodeContext): RunSource {
   const start = onceFileReader(key, cp, opts.chunkSize).position();
   const reader = new WorkerDecodedFile({
     path: key,
@@ -74,8 +74,7 @@ function workerDecodedInput(input: string, key: string, cp: Checkpoint | undefin
     from: start,
     ...(opts.chunkSize !== undefined ? { chunkSize: opts.chunkSize } : {}),
     ...(opts.forced ? { decoderId: opts.forced.id } : {}),
-    defaultYear: ctx.defaultYear,
-    ...(ctx.fields ? { fields: ctx.fields } : {}),
+    ctx,
     ...(opts.now !== undefined ? { now: opts.now } : {}),
   });
   const src = newSource(input, key, reader, opts.forced);
@@ -86,7 +85,7 @@ function workerDecodedInput(input: string, key: string, cp: Checkpoint | undefin
 }
 
 export function newSource(name: string, key: string | undefined, reader: SourceReader, forced?: Decoder): RunSource {
-  return { name, key, reader, forced, records: 0, lastData: Date.now(), idle: false, sniffedAt: 0, stale: [], done: false, maxTime: -Infinity, open: [], openHead: 0, held: [] };
+  return { name, key, reader, forced, records: 0, lastData: Date.now(), idle: false, sniffedAt: 0, stale: [], done: false, maxTime: -Infinity, open: [], openFrom: 0, held: [] };
 }
 
 /** Start the source's next read unless one is in flight; its outcome is kept on the source until taken. */
@@ -113,23 +112,26 @@ export function takeRead(src: RunSource): SourceRead {
  */
 export function resumePoint(src: RunSource): Checkpoint | undefined {
   if (!src.key) return undefined;
-  // Advance past the processed head; cut it off only once it is half the array. shift() per record
-  // (or a cut per batch) costs the whole queue every batch: quadratic when tens of thousands wait.
+  // Done records leave from the front; the array is cut only now and then (shift() copies a large array
+  // on every call, which made this loop quadratic in the records waiting).
   const open = src.open;
-  let head = src.openHead;
-  while (head < open.length && open[head]!.pending === 0) head++;
-  if (head > 1024 && head * 2 > open.length) {
-    open.splice(0, head);
-    head = 0;
+  let from = src.openFrom;
+  while (from < open.length && open[from]!.pending === 0) from++;
+  if (from === open.length) {
+    src.open = [];
+    from = 0;
+  } else if (from > 1024 && from * 2 > open.length) {
+    src.open = open.slice(from);
+    from = 0;
   }
-  src.openHead = head;
+  src.openFrom = from;
   const at = src.reader.position();
   if (src.stale.length > 0) src.stale = src.stale.filter((r) => r.pending > 0);
   // Records of the file rotated away still wait: their file is gone, so a restart reads the new one from 0.
   if (src.stale.length > 0) return { ...at, offset: 0, line: 0 };
-  const first = open[head];
+  const head = src.open[from];
   const held = src.held[0];
-  const cp = first ? { offset: first.offset, line: first.line } : held ? { offset: held.offset, line: held.line - 1 } : { offset: at.offset, line: at.line };
+  const cp = head ? { offset: head.offset, line: head.line } : held ? { offset: held.offset, line: held.line - 1 } : { offset: at.offset, line: at.line };
   return { ...at, ...cp };
 }
 
