@@ -10,6 +10,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Only with --try-default-credentials: vendor defaults listed in the catalogue, each attempt logged. */
   tryDefaultCredentials?: boolean;
+  /** false: do not walk the catalogue's admin routes behind web servers and gateways (probe.routeWalk). */
+  routeWalk?: boolean;
   /** Where attempts and notable steps are logged (stderr by default). */
   log?: (message: string) => void;
   /**
