@@ -71,6 +71,8 @@ export interface Fingerprinter {
   protocols: readonly string[];
   /** The server speaks first (SSH, VNC): tried first, passively, on ports the catalogue does not know. */
   serverSpeaksFirst?: boolean;
+  /** Catalogue ports this fingerprinter also claims, whatever protocol the catalogue gives them (gRPC on Ray's 10001). */
+  ports?: readonly number[];
   probe(endpoint: Endpoint, opts: ProbeOptions): Promise<Observation | undefined>;
 }
 

@@ -23,8 +23,9 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 let signatureServices: Map<string, string> | undefined;
 
-/** Service of a probe finding: its signature's catalogue service, else the protocol its rule names. */
+/** Service of a probe finding: as stated (gRPC findings), its signature's catalogue service, else the protocol its rule names. */
 function probeService(rule: string, evidence: Record<string, unknown>): string {
+  if (typeof evidence.service === 'string' && evidence.service !== '') return evidence.service;
   const product = typeof evidence.product === 'string' ? evidence.product : undefined;
   if (product !== undefined) {
     signatureServices ??= new Map(probeSignatures().map((s) => [s.id, s.service ?? s.id]));
