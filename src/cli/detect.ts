@@ -63,7 +63,7 @@ export function addDetectOptions(cmd: Command): Command {
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
     .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
     .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped')
-    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface')
+    .option('--inventory <file>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface; repeatable', collect)
     .option('--threads <n>', 'threads to use: 2 or more decodes each log file in a worker thread of its own (default 1)');
 }
 

@@ -40,6 +40,7 @@ import { closeSources, openSources, startRead, takeRead } from './sources.js';
 import { yearReference } from '../year-reference.js';
 import type { DetectOptions, DetectResult, DetectStats, Pending, RejectedRecord, RunSource } from './types.js';
 import { pushAll } from '../../util/arrays.js';
+import { savedEndpoints } from '../../surface/saved.js';
 
 export type * from './types.js';
 export { detectEnv } from './env.js';
@@ -61,7 +62,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   let asn = opts.asn;
   // The default ASN tables load only if an alert needs them.
   const lazyAsn: AsnLookup = { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) };
-  const env = detectEnv(config, lazyAsn, opts.inventory);
+  const env = detectEnv(config, lazyAsn, [...(opts.inventory ?? []), ...savedEndpoints(store)]);
   const digest = opts.observations ?? new ObservationDigest(config.detect.observationPeriod);
 
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
