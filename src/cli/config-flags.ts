@@ -42,6 +42,10 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--brute-force-failures <n>', help: 'failed logins from one range before a success there is a brute force that worked', path: ['detect', 'bruteForceFailures'], kind: 'number', lenses: ['detect'] },
   { option: '--org-min-identities <n>', help: 'identities logging in from a range or ASN before it counts as the organisation’s', path: ['organisation', 'minIdentities'], kind: 'number', lenses: ['detect'] },
   { option: '--org-min-days <n>', help: 'days with logins from a range or ASN before it counts as the organisation’s', path: ['organisation', 'minDays'], kind: 'number', lenses: ['detect'] },
+  { option: '--udp-rcvbuf <bytes>', help: 'UDP syslog receive buffer asked of the kernel (default 8388608; capped at net.core.rmem_max)', path: ['detect', 'syslog', 'udpReceiveBuffer'], kind: 'number', lenses: ['detect'] },
+  { option: '--syslog-max-connections <n>', help: 'concurrent TCP syslog connections; at the cap the one idle longest is closed (default 1024)', path: ['detect', 'syslog', 'maxConnections'], kind: 'number', lenses: ['detect'] },
+  { option: '--syslog-max-per-source <n>', help: 'concurrent TCP syslog connections from one address (default 32)', path: ['detect', 'syslog', 'maxConnectionsPerSource'], kind: 'number', lenses: ['detect'] },
+  { option: '--syslog-frame-timeout <duration>', help: 'a TCP syslog message must be complete this long after its first byte (default 30s)', path: ['detect', 'syslog', 'frameTimeout'], kind: 'text', lenses: ['detect'] },
   { option: '--incident-window <duration>', help: 'alerts of one source within this window form one incident', path: ['detect', 'incidentWindow'], kind: 'text', lenses: ['detect'] },
 ];
 
