@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { ConfigOverride } from '../config/load.js';
 import type { Lens } from '../io/format/json.js';
 import { UsageError } from '../model/errors.js';
+import { collect } from './common.js';
 
 type Kind = 'text' | 'number' | 'list' | 'asns' | 'ports';
 
@@ -20,11 +21,11 @@ const ALL: readonly Lens[] = ['audit', 'probe', 'detect'];
 export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--fail-on <severity>', help: 'exit 1 when anything is at or above this severity (info|low|medium|high|critical)', path: ['failOn'], kind: 'text', lenses: ALL },
   { option: '--state-dir <dir>', help: 'where SQLite state lives (default: .drawbridge)', path: ['stateDir'], kind: 'text', lenses: ALL },
-  { option: '--allow <cidr...>', help: "the organisation's own source ranges (VPN, office), added to organisation.allowedRanges", path: ['organisation', 'allowedRanges'], kind: 'list', append: true, lenses: ALL },
-  { option: '--internal-range <cidr...>', help: 'ranges treated as internal (replaces organisation.internalRanges)', path: ['organisation', 'internalRanges'], kind: 'list', lenses: ALL },
-  { option: '--org-asn <asn...>', help: "the organisation's autonomous systems, e.g. 64500 or AS64500", path: ['organisation', 'asns'], kind: 'asns', append: true, lenses: ALL },
-  { option: '--management-port <service=port...>', help: 'extra ports of a catalogue service, e.g. ssh=2200', path: ['managementPorts'], kind: 'ports', lenses: ALL },
-  { option: '--advisories <dir...>', help: 'folders of your own OSV advisories (JSON), matched with the shipped ones', path: ['advisories'], kind: 'list', append: true, lenses: ['audit', 'probe'] },
+  { option: '--allow <cidr>', help: "the organisation's own source ranges (VPN, office), added to organisation.allowedRanges", path: ['organisation', 'allowedRanges'], kind: 'list', append: true, lenses: ALL },
+  { option: '--internal-range <cidr>', help: 'ranges treated as internal (replaces organisation.internalRanges)', path: ['organisation', 'internalRanges'], kind: 'list', lenses: ALL },
+  { option: '--org-asn <asn>', help: "the organisation's autonomous systems, e.g. 64500 or AS64500", path: ['organisation', 'asns'], kind: 'asns', append: true, lenses: ALL },
+  { option: '--management-port <service=port>', help: 'extra ports of a catalogue service, e.g. ssh=2200', path: ['managementPorts'], kind: 'ports', lenses: ALL },
+  { option: '--advisories <dir>', help: 'folders of your own OSV advisories (JSON), matched with the shipped ones', path: ['advisories'], kind: 'list', append: true, lenses: ['audit', 'probe'] },
   { option: '--store <sqlite|redis://host:port>', help: 'where detect keeps its state: the embedded SQLite file (default) or a Redis server', path: ['store'], kind: 'text', lenses: ['detect'] },
   { option: '--timeout <duration>', help: 'per connection and read, e.g. 3s', path: ['probe', 'timeout'], kind: 'text', lenses: ['probe'] },
   { option: '--concurrency <n>', help: 'endpoints probed at once', path: ['probe', 'concurrency'], kind: 'number', lenses: ['probe'] },
@@ -50,7 +51,12 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
 ];
 
 export function addConfigFlags(cmd: Command, lens: Lens): Command {
-  for (const f of CONFIG_FLAGS) if (f.lenses.includes(lens)) cmd.addOption(new Option(f.option, f.help));
+  for (const f of CONFIG_FLAGS) {
+    if (!f.lenses.includes(lens)) continue;
+    // Lists take one value per flag and repeat: a variadic flag would swallow the paths after it.
+    const option = new Option(f.option, f.kind === 'text' || f.kind === 'number' ? f.help : `${f.help}; repeatable`);
+    cmd.addOption(f.kind === 'text' || f.kind === 'number' ? option : option.argParser(collect));
+  }
   return cmd;
 }
 

@@ -58,7 +58,7 @@ export function addDetectOptions(cmd: Command): Command {
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
     .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
     .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped')
-    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface');
+    .option('--inventory <file>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface; repeatable', collect);
 }
 
 /** The pipeline options the detection flags set. */
@@ -158,12 +158,12 @@ export function registerDetect(program: Command): void {
         .description('watch logs for new sources, unseen credentials and rare creations on management services')
         .argument('[input...]', 'log files (- reads standard input)')
         .option('--follow', 'keep reading the files as they grow and rotate (like tail -F) until SIGINT/SIGTERM; alerts stream as they come')
-        .option('--syslog <url...>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM')
+        .option('--syslog <url>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM; repeatable', collect)
         .option('--syslog-allow-remote', 'let --syslog listen on an address other than loopback (syslog is unauthenticated)')
         .option('--metrics-file <file>', 'write the syslog receivers\' counts (kernel drops included) as Prometheus text to FILE, every 10 s and at the end')
         .option('--sink <spec>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output; repeatable', collect)
         .option('--webhook <url>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down); repeatable', collect)
-        .option('--slack-webhook <url...>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise)')
+        .option('--slack-webhook <url>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise); repeatable', collect)
         .addHelpText(
           'after',
           '\nWith --follow or --syslog, each alert is printed as it is raised (json means jsonl there: one alert a line);\n' +
