@@ -117,6 +117,10 @@ export function printDetectSummary(result: DetectResult, deadLetter: string | un
   process.stderr.write(
     `drawbridge: ${s.records} records, ${s.events} events, ${result.alerts.length} alerts, ${s.rejected} rejected, ${s.late} late\n`,
   );
+  // The store's working set is bounded: say when the bound dropped keys (they are re-read from the file as needed).
+  if (result.cache && result.cache.evicted > 0) {
+    process.stderr.write(`drawbridge: state working set ${result.cache.cached} keys, ${result.cache.evicted} evicted to stay within its bound\n`);
+  }
   if (s.rejected > 0) {
     for (const r of result.rejected.slice(0, 5)) warn(`${r.source}:${r.line}: rejected: ${r.reason}`);
     if (deadLetter) warn(`every rejected record is kept in ${deadLetter}`);

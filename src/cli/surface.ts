@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listSurface, surfaceTable } from '../surface/list.js';
 import { withStateStore } from '../detect/state/index.js';
 import { storeOptions, type StoreFlags } from './baseline.js';
-import { resolveConfig, collect } from './common.js';
+import { collect, resolveConfig } from './common.js';
 import { inventoryEndpoints } from './detect.js';
 import { UsageError } from './errors.js';
 
