@@ -5,9 +5,12 @@
  * for YAML) and doing nothing else.
  * audit/floor = the fraction of the parse-only throughput that the full audit keeps (target ≥ 0.7).
  * Each variant runs in a fresh process; with --runs N they alternate floor and audit and medians are reported.
- * Usage: npx tsx bench/audit-corpus.ts [--quick] [--runs N] [--keep] [--tf-modules N] [--k8s-files N] [--k8s-per-file N]
+ * Scaling: one GCP firewall export with 20,000 and with 200,000 source ranges (half allowed, half
+ * denied at a lower priority, in one network): seconds for 200k / seconds for 20k, ≈ 10 when the work
+ * grows linearly (pairwise deny matching made it ≈ 100).
+ * Usage: npx tsx bench/audit-corpus.ts [--quick] [--runs N] [--keep] [--tf-modules N] [--k8s-files N] [--k8s-per-file N] [--no-scaling]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +21,7 @@ import { RESOURCES_PER_MODULE, writeKubernetesCorpus, writeTerraformCorpus, type
 const SELF = fileURLToPath(import.meta.url);
 
 type Kind = 'terraform' | 'kubernetes';
-type Task = { kind: 'floor' | 'audit'; corpus: Kind; dir: string };
+type Task = { kind: 'floor' | 'audit'; corpus: Kind; dir: string } | { kind: 'file'; file: string };
 
 interface WorkerResult {
   files: number;
@@ -82,7 +85,7 @@ async function audit(corpus: Kind, dir: string): Promise<WorkerResult> {
 }
 
 async function worker(task: Task): Promise<void> {
-  const out = task.kind === 'floor' ? await floor(task.corpus, task.dir) : await audit(task.corpus, task.dir);
+  const out = task.kind === 'file' ? await audit('kubernetes', task.file) : task.kind === 'floor' ? await floor(task.corpus, task.dir) : await audit(task.corpus, task.dir);
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
@@ -92,6 +95,31 @@ interface Measured {
   corpus: Kind;
   variant: 'parse floor' | 'auditPaths';
   runs: WorkerResult[];
+}
+
+/** A GCP firewall export with `ranges` source ranges in one network: half on an allow, half on an earlier deny. */
+function writeFirewallExport(file: string, ranges: number): void {
+  const n = Math.floor(ranges / 2);
+  const cidr = (i: number, first: number): string => `${first + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`;
+  const rules = [
+    // Keys in gcloud's (alphabetical) order: what the format is recognised by comes before the long list.
+    { allowed: [{ IPProtocol: 'tcp', ports: ['22'] }], direction: 'INGRESS', name: 'allow-ssh', network: 'default', priority: 1000, sourceRanges: Array.from({ length: n }, (_, i) => cidr(i, 20)) },
+    // Every other allowed range is denied again, so that the deny matching has work to do.
+    { denied: [{ IPProtocol: 'tcp', ports: ['22'] }], direction: 'INGRESS', name: 'deny-ssh', network: 'default', priority: 900, sourceRanges: Array.from({ length: n }, (_, i) => cidr(i % 2 === 0 ? i : i + n, 20)) },
+  ];
+  writeFileSync(file, JSON.stringify(rules));
+}
+
+async function scaling(dir: string, sizes: number[]): Promise<{ ranges: number; seconds: number; findings: number }[]> {
+  const out = [];
+  for (const ranges of sizes) {
+    const file = join(dir, `firewall-${ranges}.json`);
+    writeFirewallExport(file, ranges);
+    const { result } = await runWorker<WorkerResult>(SELF, { kind: "file", file } satisfies Task);
+    console.log(`  firewall export, ${ranges.toLocaleString('en-US')} ranges: ${round(result.ms / 1000, 2)} s, ${result.findings} findings`);
+    out.push({ ranges, seconds: result.ms / 1000, findings: result.findings ?? 0 });
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -164,7 +192,19 @@ async function main(): Promise<void> {
   console.log('\nratios (auditPaths throughput / parse-only throughput; target ≥ 0.7):');
   printTable([['ratio', 'value', 'target met'], ...Object.entries(ratios).map(([k, v]) => [k, v, v >= 0.7 ? 'yes' : 'no'])]);
 
-  const file = writeResult('audit-corpus', { bench: 'audit-corpus', date: new Date().toISOString(), quick: q, runs, machine, corpora, rows, ratios, target: 0.7 });
+  let scaled: Awaited<ReturnType<typeof scaling>> = [];
+  if (!flags.values.has('no-scaling')) {
+    console.log('\nscaling (one firewall export, half its ranges allowed and half denied):');
+    scaled = await scaling(dir, q ? [2_000, 20_000] : [20_000, 200_000]);
+    const [small, large] = scaled as [(typeof scaled)[0], (typeof scaled)[0]];
+    printTable([
+      ['ranges', 's', 'findings'],
+      ...scaled.map((r) => [r.ranges, round(r.seconds, 2), r.findings]),
+      [`${large.ranges / small.ranges}× the ranges`, `${round(large.seconds / small.seconds, 1)}× the time`, 'linear ≈ 10×, quadratic ≈ 100×'],
+    ]);
+  }
+
+  const file = writeResult('audit-corpus', { bench: 'audit-corpus', date: new Date().toISOString(), quick: q, runs, machine, corpora, rows, ratios, target: 0.7, scaling: scaled });
   console.log(`\nwrote ${file}`);
   if (!flags.values.has('keep')) rmSync(dir, { recursive: true, force: true });
   else console.log(`corpus kept in ${dir}`);

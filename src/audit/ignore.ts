@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readNamedFile } from '../io/safe-read.js';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { isFileLocation, locationKey, type Finding } from '../model/finding.js';
 import type { InputProblem } from './types.js';
@@ -107,7 +107,7 @@ export function parseIgnoreFile(text: string, file: string): IgnoreFile {
 export function loadIgnoreFile(path: string): IgnoreFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readNamedFile(path);
   } catch (e) {
     return { entries: [], problems: [{ file: path, message: `cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }], unusable: true };
   }

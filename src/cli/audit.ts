@@ -4,6 +4,7 @@ import { addCommonOptions, applyAdvisoryDirs, emit, outputFormat, reportProblems
 import { UsageError } from '../model/errors.js';
 import type { EngineResult } from '../audit/engine.js';
 import { warn } from './warn.js';
+import { checkNamedInput } from './named-inputs.js';
 
 interface AuditFlags extends CommonOptions {
   ignoreFile?: string;
@@ -26,9 +27,8 @@ export function registerAudit(program: Command): void {
   ).action(async (paths: string[], flags: AuditFlags) => {
     const config = resolveConfig(flags, 'audit');
     const format = outputFormat(flags, 'audit');
-    for (const p of paths) {
-      if (p !== '-' && !existsSync(p)) throw new UsageError(`${p}: no such file or folder`, 'DRB-E-INPUT-MISSING');
-    }
+    // A named input that cannot be read must not pass a CI gate as "nothing found".
+    for (const p of paths) if (p !== '-') checkNamedInput(p);
     // Engines load on use, so that `--help` and the other commands start fast.
     await applyAdvisoryDirs(config);
     const { auditPaths } = await import('../audit/engine.js');

@@ -1,3 +1,4 @@
+import { readNamedFile } from '../io/safe-read.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runDetect } from '../detect/pipeline/index.js';
@@ -63,7 +64,7 @@ const iso = (t: number): string => new Date(t).toISOString();
 
 function readInput(file: string): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return file === '-' ? readFileSync(0, 'utf8') : readNamedFile(file);
   } catch (e) {
     throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

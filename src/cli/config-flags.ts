@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { ConfigOverride } from '../config/load.js';
 import type { Lens } from '../io/format/json.js';
 import { UsageError } from '../model/errors.js';
+import { collect } from './common.js';
 
 /** off: a --no-x flag that sets the key to false when given (and leaves the file's value alone otherwise). */
 type Kind = 'text' | 'number' | 'list' | 'asns' | 'ports' | 'off';
@@ -21,11 +22,11 @@ const ALL: readonly Lens[] = ['audit', 'probe', 'detect'];
 export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--fail-on <severity>', help: 'exit 1 when anything is at or above this severity (info|low|medium|high|critical)', path: ['failOn'], kind: 'text', lenses: ALL },
   { option: '--state-dir <dir>', help: 'where SQLite state lives (default: .drawbridge)', path: ['stateDir'], kind: 'text', lenses: ALL },
-  { option: '--allow <cidr...>', help: "the organisation's own source ranges (VPN, office), added to organisation.allowedRanges", path: ['organisation', 'allowedRanges'], kind: 'list', append: true, lenses: ALL },
-  { option: '--internal-range <cidr...>', help: 'ranges treated as internal (replaces organisation.internalRanges)', path: ['organisation', 'internalRanges'], kind: 'list', lenses: ALL },
-  { option: '--org-asn <asn...>', help: "the organisation's autonomous systems, e.g. 64500 or AS64500", path: ['organisation', 'asns'], kind: 'asns', append: true, lenses: ALL },
-  { option: '--management-port <service=port...>', help: 'extra ports of a catalogue service, e.g. ssh=2200', path: ['managementPorts'], kind: 'ports', lenses: ALL },
-  { option: '--advisories <dir...>', help: 'folders of your own OSV advisories (JSON), matched with the shipped ones', path: ['advisories'], kind: 'list', append: true, lenses: ['audit', 'probe'] },
+  { option: '--allow <cidr>', help: "the organisation's own source ranges (VPN, office), added to organisation.allowedRanges", path: ['organisation', 'allowedRanges'], kind: 'list', append: true, lenses: ALL },
+  { option: '--internal-range <cidr>', help: 'ranges treated as internal (replaces organisation.internalRanges)', path: ['organisation', 'internalRanges'], kind: 'list', lenses: ALL },
+  { option: '--org-asn <asn>', help: "the organisation's autonomous systems, e.g. 64500 or AS64500", path: ['organisation', 'asns'], kind: 'asns', append: true, lenses: ALL },
+  { option: '--management-port <service=port>', help: 'extra ports of a catalogue service, e.g. ssh=2200', path: ['managementPorts'], kind: 'ports', lenses: ALL },
+  { option: '--advisories <dir>', help: 'folders of your own OSV advisories (JSON), matched with the shipped ones', path: ['advisories'], kind: 'list', append: true, lenses: ['audit', 'probe'] },
   { option: '--store <sqlite|redis://host:port>', help: 'where detect keeps its state: the embedded SQLite file (default) or a Redis server', path: ['store'], kind: 'text', lenses: ['detect'] },
   { option: '--timeout <duration>', help: 'per connection and read, e.g. 3s', path: ['probe', 'timeout'], kind: 'text', lenses: ['probe'] },
   { option: '--concurrency <n>', help: 'endpoints probed at once', path: ['probe', 'concurrency'], kind: 'number', lenses: ['probe'] },
@@ -44,11 +45,20 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--brute-force-failures <n>', help: 'failed logins from one range before a success there is a brute force that worked', path: ['detect', 'bruteForceFailures'], kind: 'number', lenses: ['detect'] },
   { option: '--org-min-identities <n>', help: 'identities logging in from a range or ASN before it counts as the organisation’s', path: ['organisation', 'minIdentities'], kind: 'number', lenses: ['detect'] },
   { option: '--org-min-days <n>', help: 'days with logins from a range or ASN before it counts as the organisation’s', path: ['organisation', 'minDays'], kind: 'number', lenses: ['detect'] },
+  { option: '--udp-rcvbuf <bytes>', help: 'UDP syslog receive buffer asked of the kernel (default 8388608; capped at net.core.rmem_max)', path: ['detect', 'syslog', 'udpReceiveBuffer'], kind: 'number', lenses: ['detect'] },
+  { option: '--syslog-max-connections <n>', help: 'concurrent TCP syslog connections; at the cap the one idle longest is closed (default 1024)', path: ['detect', 'syslog', 'maxConnections'], kind: 'number', lenses: ['detect'] },
+  { option: '--syslog-max-per-source <n>', help: 'concurrent TCP syslog connections from one address (default 32)', path: ['detect', 'syslog', 'maxConnectionsPerSource'], kind: 'number', lenses: ['detect'] },
+  { option: '--syslog-frame-timeout <duration>', help: 'a TCP syslog message must be complete this long after its first byte (default 30s)', path: ['detect', 'syslog', 'frameTimeout'], kind: 'text', lenses: ['detect'] },
   { option: '--incident-window <duration>', help: 'alerts of one source within this window form one incident', path: ['detect', 'incidentWindow'], kind: 'text', lenses: ['detect'] },
 ];
 
 export function addConfigFlags(cmd: Command, lens: Lens): Command {
-  for (const f of CONFIG_FLAGS) if (f.lenses.includes(lens)) cmd.addOption(new Option(f.option, f.help));
+  for (const f of CONFIG_FLAGS) {
+    if (!f.lenses.includes(lens)) continue;
+    // Lists take one value per flag and repeat: a variadic flag would swallow the paths after it.
+    const option = new Option(f.option, f.kind === 'text' || f.kind === 'number' ? f.help : `${f.help}; repeatable`);
+    cmd.addOption(f.kind === 'text' || f.kind === 'number' ? option : option.argParser(collect));
+  }
   return cmd;
 }
 

@@ -20,7 +20,8 @@ import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
 import { webhookEventLine, webhookSummary } from '../io/sinks/webhook-report.js';
 import { ProgressRenderer } from '../io/progress.js';
-import { startReceivers, type Receivers } from '../io/sources/syslog-receivers.js';
+import { startReceivers, type ReceiverLimits, type Receivers } from '../io/sources/syslog-receivers.js';
+import { receiverSummary, writeReceiverMetrics } from '../io/sources/syslog-report.js';
 import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources/syslog.js';
 import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.js';
 import { atLeast, type Severity } from '../model/severity.js';
@@ -55,6 +56,7 @@ interface LiveFlags {
   follow?: boolean;
   syslog?: string[];
   syslogAllowRemote?: boolean;
+  metricsFile?: string;
 }
 
 /** Flags that tune detection, shared by `detect` and `learn`. */
@@ -169,11 +171,12 @@ export function registerDetect(program: Command): void {
         .description('watch logs for new sources, unseen credentials and rare creations on management services')
         .argument('[input...]', 'log files (- reads standard input)')
         .option('--follow', 'keep reading the files as they grow and rotate (like tail -F) until SIGINT/SIGTERM; alerts stream as they come')
-        .option('--syslog <url...>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM')
+        .option('--syslog <url>', 'receive syslog on udp://HOST:PORT or tcp://HOST:PORT (port 0 picks one) until SIGINT/SIGTERM; repeatable', collect)
         .option('--syslog-allow-remote', 'let --syslog listen on an address other than loopback (syslog is unauthenticated)')
+        .option('--metrics-file <file>', 'write the syslog receivers\' counts (kernel drops included) as Prometheus text to FILE, every 10 s and at the end')
         .option('--sink <spec>', 'also write alerts as terminal, jsonl, ocsf or ecs (KIND or KIND:PATH), to PATH or (without one) instead of the --format output; repeatable', collect)
         .option('--webhook <url>', 'POST each alert as JSON (retried; spooled in the state folder while the endpoint is down); repeatable', collect)
-        .option('--slack-webhook <url...>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise)')
+        .option('--slack-webhook <url>', 'post each alert to a Slack-compatible incoming webhook (retried and spooled likewise); repeatable', collect)
         .addHelpText(
           'after',
           '\nWith --follow or --syslog, each alert is printed as it is raised (json means jsonl there: one alert a line);\n' +
@@ -188,6 +191,7 @@ export function registerDetect(program: Command): void {
     const listens = parseListens(flags);
     const live = flags.follow === true || listens.length > 0;
     if (inputs.length === 0 && listens.length === 0) throw new UsageError('detect: name log files (- for standard input) or --syslog URL');
+    if (flags.metricsFile !== undefined && listens.length === 0) throw new UsageError('--metrics-file: the metrics are the syslog receivers\'; add --syslog URL');
     if (flags.follow && inputs.length === 0) throw new UsageError('--follow: name the files to follow');
     if (flags.follow && inputs.includes('-')) throw new UsageError('--follow: standard input cannot be followed (it is read to its end without --follow)');
     inputs = resolveLogInputs(inputs);
@@ -246,18 +250,24 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
       .finally(() => stop.abort());
   };
   let result: DetectResult;
+  let metrics: NodeJS.Timeout | undefined;
   try {
     if (live) {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
     if (run.listens.length > 0) {
-      syslog = await startReceivers(run.listens, flags.syslogAllowRemote === true, deadLetter, (name) =>
-        warn(`listening for syslog on ${name.slice('syslog+'.length)}`),
+      syslog = await startReceivers(
+        run.listens,
+        flags.syslogAllowRemote === true,
+        deadLetter,
+        (name) => warn(`listening for syslog on ${name.slice('syslog+'.length)}`),
+        receiverLimits(config),
       ).catch((e: unknown) => {
         throw new UsageError(`--syslog: ${(e as Error).message}`);
       });
     }
+    if (syslog && flags.metricsFile) metrics = keepWritingMetrics(flags.metricsFile, syslog);
     result = await runDetect(inputs, {
       config,
       ...pipelineFlags(flags),
@@ -276,16 +286,15 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.done();
+    clearInterval(metrics);
     await syslog?.close();
     await outputs.close();
   }
+  if (syslog && flags.metricsFile) await writeMetricsOrWarn(flags.metricsFile, syslog);
   printDetectSummary(result, deadLetter);
   if (!live) printResumeNotes(result);
   const unusable = unrecognisedInputs(result, DECODERS.map((d) => d.id));
-  for (const r of syslog?.receivers ?? []) {
-    const st = r.stats;
-    warn(`syslog ${r.transport}: ${st.received} messages, ${st.accepted} accepted, ${st.rejected} rejected (${st.dropped} dropped while busy)`);
-  }
+  for (const r of syslog?.receivers ?? []) warn(receiverSummary(r.transport, r.stats));
   // An input that could not be read at all is an error (exit 2), whatever was found in the others.
   const unreadable = result.sources.filter((s) => s.unreadable !== undefined);
   const exitCode = (code: number): number => (unreadable.length > 0 ? EXIT_USAGE : code);
@@ -300,4 +309,29 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
   process.exitCode = exitCode(emit('detect', result.alerts, format, config.failOn, extra));
   if (format === 'table') process.stdout.write(incidentSummary(result.incidents, config.failOn) + observationSummary(result.observations));
   if (unusable) throw unusable;
+}
+
+function receiverLimits(config: DrawbridgeConfig): ReceiverLimits {
+  const s = config.detect.syslog;
+  return {
+    udpReceiveBufferBytes: s.udpReceiveBuffer,
+    maxConnections: s.maxConnections,
+    maxConnectionsPerSource: s.maxConnectionsPerSource,
+    frameTimeoutMs: s.frameTimeout,
+    idleTimeoutMs: s.idleTimeout,
+  };
+}
+
+const METRICS_EVERY_MS = 10_000;
+
+function writeMetricsOrWarn(path: string, syslog: Receivers): Promise<void> {
+  return writeReceiverMetrics(path, syslog.named).catch((e: unknown) => void warn(`--metrics-file ${path}: ${(e as Error).message}`));
+}
+
+/** The metrics file, rewritten while the run lasts (the last write comes after the receivers close). */
+function keepWritingMetrics(path: string, syslog: Receivers): NodeJS.Timeout {
+  void writeMetricsOrWarn(path, syslog);
+  const timer = setInterval(() => void writeMetricsOrWarn(path, syslog), METRICS_EVERY_MS);
+  timer.unref();
+  return timer;
 }

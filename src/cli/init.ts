@@ -79,6 +79,12 @@ detect:
   # observationPeriod: 1d  # noise (scanners, failed logins) is summed up per service per period
   # contextWindow: 1d      # how long a source stays linked to what it does next
   # bruteForceFailures: 5  # failures before a success from the same range make a brute force that worked
+  # syslog:                       # the --syslog receivers
+  #   udpReceiveBuffer: 8388608    # bytes asked of the kernel (capped at net.core.rmem_max); fuller drops are reported
+  #   maxConnections: 1024         # TCP; at the cap a new connection closes the one idle longest
+  #   maxConnectionsPerSource: 32  # TCP connections from one address
+  #   frameTimeout: 30s            # a TCP message must be complete this long after its first byte
+  #   idleTimeout: 5m              # a silent TCP connection is closed
 `;
 
 export function registerInit(program: Command): void {

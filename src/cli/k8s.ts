@@ -1,5 +1,6 @@
 /** `drawbridge k8s webhook-config`: the files kube-apiserver needs to send audit events to `drawbridge serve`. */
-import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readNamedFile } from '../io/safe-read.js';
+import { appendFileSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
@@ -17,7 +18,7 @@ interface WebhookFlags {
 
 function readPem(flag: string, file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readNamedFile(file);
   } catch (e) {
     throw new UsageError(`${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -2,20 +2,12 @@
  * The log inputs of detect and learn: files, folders (walked, hidden files skipped, rotated
  * generations oldest first) and `-`. Everything is checked readable before anything is read.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { walkFiles } from '../audit/walk.js';
 import { inReadingOrder } from '../io/sources/rotation.js';
 import { UsageError } from './errors.js';
+import { checkNamedInput, checkReadableFile } from './named-inputs.js';
 import { pushAll } from '../util/arrays.js';
-
-function readable(input: string): void {
-  try {
-    accessSync(input, constants.R_OK);
-  } catch (e) {
-    throw new UsageError(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 export function resolveLogInputs(inputs: readonly string[]): string[] {
   const out: string[] = [];
@@ -24,23 +16,15 @@ export function resolveLogInputs(inputs: readonly string[]): string[] {
       out.push(input);
       continue;
     }
-    let st;
-    try {
-      st = statSync(input);
-    } catch (e) {
-      throw new UsageError(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
-    }
-    if (st.isFile()) {
-      readable(input);
+    if (checkNamedInput(input) === 'file') {
       out.push(input);
       continue;
     }
-    if (!st.isDirectory()) throw new UsageError(`${input}: not a file or folder`);
     const walked = walkFiles(input);
-    if (walked.errors.length > 0) throw new UsageError(`${walked.errors[0]!.path}: cannot read: ${walked.errors[0]!.message}`);
+    if (walked.errors.length > 0) throw new UsageError(`${walked.errors[0]!.path}: cannot read: ${walked.errors[0]!.message}`, 'DRB-E-INPUT-READ');
     const files = inReadingOrder(walked.files.filter((f) => !basename(f).startsWith('.')));
     if (files.length === 0) throw new UsageError(`${input}: the folder holds no log files`);
-    for (const f of files) readable(f);
+    for (const f of files) checkReadableFile(f);
     pushAll(out, files);
   }
   return out;

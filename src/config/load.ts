@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readNamedFile } from '../io/safe-read.js';
 import { LineCounter, parseDocument, isNode, isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type DrawbridgeConfig } from './schema.js';
@@ -101,7 +101,7 @@ export function loadConfig(file: string | undefined, overrides: readonly ConfigO
   if (!file) return parseConfig('', '(defaults)', overrides);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readNamedFile(file);
   } catch (e) {
     throw new UsageError(`${file}: cannot read config: ${(e as Error).message}`, 'DRB-E-CONFIG');
   }

@@ -55,6 +55,23 @@ const GatewaySchema = z
 
 const SURFACE_DEFAULT = { management: [], gateways: [], public: [] };
 
+/** Limits of the syslog receivers: what a flood or a slow sender can take from the others. */
+const SyslogReceiverSchema = z
+  .object({
+    /** UDP receive buffer asked of the kernel, in bytes (Linux caps it at net.core.rmem_max). */
+    udpReceiveBuffer: z.number().int().min(1024).max(2 ** 31 - 1).default(8 * 1024 * 1024),
+    /** Concurrent TCP connections; at the cap a new one closes the connection idle longest. */
+    maxConnections: z.number().int().min(1).max(65_536).default(1024),
+    /** Concurrent TCP connections from one source address. */
+    maxConnectionsPerSource: z.number().int().min(1).default(32),
+    /** A TCP message must be complete this long after its first byte. */
+    frameTimeout: duration.default(30_000),
+    /** A TCP connection silent this long is closed. */
+    idleTimeout: duration.default(300_000),
+  })
+  .strict();
+const SYSLOG_DEFAULTS = { udpReceiveBuffer: 8 * 1024 * 1024, maxConnections: 1024, maxConnectionsPerSource: 32, frameTimeout: 30_000, idleTimeout: 300_000 };
+
 /** drawbridge.yaml — one schema gives validation, the static type and the defaults. */
 export const ConfigSchema = z
   .object({
@@ -151,6 +168,8 @@ export const ConfigSchema = z
         contextWindow: duration.default(86_400_000),
         /** Failed logins from one range before a success there is a brute force that worked. */
         bruteForceFailures: z.number().int().min(1).default(5),
+        /** The syslog receivers (--syslog). */
+        syslog: SyslogReceiverSchema.default(SYSLOG_DEFAULTS),
       })
       .strict()
       .default({
@@ -165,10 +184,12 @@ export const ConfigSchema = z
         observationPeriod: 86_400_000,
         contextWindow: 86_400_000,
         bruteForceFailures: 5,
+        syslog: SYSLOG_DEFAULTS,
       }),
   })
   .strict();
 
+export type SyslogReceiverConfig = z.infer<typeof SyslogReceiverSchema>;
 export type DrawbridgeConfig = z.infer<typeof ConfigSchema>;
 export type SurfaceEndpointConfig = z.infer<typeof SurfaceEndpointSchema>;
 export type GatewayConfig = z.infer<typeof GatewaySchema>;

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 
 /**
@@ -36,6 +36,11 @@ export function readBoundedFile(path: string, maxBytes: number): SafeReadResult 
     return { ok: false, reason: `cannot read: ${(e as Error).message}` };
   }
   if (isPseudoFile(real)) return { ok: false, reason: `refused: ${real} is a kernel pseudo-file` };
+  return readRegularFile(real, maxBytes);
+}
+
+/** Read a regular file (no FIFO, device or socket: those are refused without blocking), at most `maxBytes`. */
+export function readRegularFile(real: string, maxBytes: number): SafeReadResult {
   let fd: number;
   try {
     fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -62,6 +67,18 @@ export function readBoundedFile(path: string, maxBytes: number): SafeReadResult 
   } finally {
     closeSync(fd);
   }
+}
+
+/** Files a user names in a flag (config, ignore file, inventory, tokens): larger ones are refused. */
+export const NAMED_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** A file named by the user, as text; an Error saying why it cannot be read (never a hang on a FIFO). */
+export function readNamedFile(path: string, maxBytes = NAMED_FILE_MAX_BYTES): string {
+  // stat first, so that a missing or forbidden file keeps its errno (callers word ENOENT and EACCES).
+  if (!statSync(path).isFile()) throw new Error('not a regular file (a folder, FIFO, socket or device)');
+  const r = readRegularFile(path, maxBytes);
+  if (!r.ok) throw new Error(r.reason.replace(/^cannot read: /, ''));
+  return r.text;
 }
 
 /**

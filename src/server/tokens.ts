@@ -5,7 +5,7 @@
  * constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readNamedFile } from '../io/safe-read.js';
 import { UsageError } from '../cli/errors.js';
 
 export const SCOPES = ['ingest', 'read', 'admin'] as const;
@@ -49,7 +49,7 @@ export function parseTokenFile(text: string, file: string): TokenEntry[] {
 export function loadTokenFile(file: string): TokenEntry[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readNamedFile(file);
   } catch (e) {
     throw new UsageError(`cannot read token file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

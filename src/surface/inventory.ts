@@ -3,7 +3,7 @@
  * --format json` write `{"findings": [...]}`; every finding that names a reachable endpoint (a probed
  * host:port, or an audited exposure with its port and addresses) adds a management endpoint.
  */
-import { readFileSync } from 'node:fs';
+import { readNamedFile } from '../io/safe-read.js';
 import { isIp } from '../intel/ranges.js';
 import { managementServices } from '../catalog/services.js';
 import { probeSignatures } from '../catalog/signatures.js';
@@ -108,7 +108,7 @@ export function inventoryOf(findings: readonly unknown[], file: string): Invento
 export function readInventory(file: string): Inventory {
   let t: string;
   try {
-    t = readFileSync(file, 'utf8');
+    t = readNamedFile(file);
   } catch (e) {
     throw new InventoryError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

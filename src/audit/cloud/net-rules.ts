@@ -4,9 +4,9 @@
  * rule sets into exposures: which management services each allow rule opens, to which external
  * sources, after lower-numbered deny rules have taken their share.
  */
+import { DenyIndex, type DenyCounters } from './deny-index.js';
 import {
   classifySource,
-  rangeCovers,
   servicesInRanges,
   subtractPorts,
   type ExposurePolicy,
@@ -68,22 +68,13 @@ export function normaliseProtocol(p: unknown): string {
   return t;
 }
 
-function denyCovers(deny: NetRule, allow: NetRule, source: SourceVerdict): boolean {
-  if (deny.action !== 'deny') return false;
+/** Whether a deny applies to an allow at all (protocol and targets); its sources are matched by the DenyIndex. */
+function denyApplies(deny: NetRule, allow: NetRule): boolean {
+  if (deny === allow) return false;
   // A TCP deny takes its ports out of an all-protocol allow too: management ports are TCP ports.
   if (deny.protocol !== 'all' && deny.protocol !== allow.protocol && !(deny.protocol === 'tcp' && allow.protocol === 'all')) return false;
   if ((deny.targets ?? '') !== '' && deny.targets !== allow.targets) return false;
-  return deny.sources.some((d) => {
-    const t = d.trim().toLowerCase();
-    if (t === '*' || t === 'any' || t === '0.0.0.0/0' || t === '::/0') {
-      // A world deny covers its own family; `*` covers both.
-      if (t === '0.0.0.0/0') return !source.source.includes(':');
-      if (t === '::/0') return source.source.includes(':') || source.class === 'world';
-      return true;
-    }
-    if (t === 'internet') return source.class === 'world' || source.class === 'public';
-    return rangeCovers(d, source.source);
-  });
+  return isEarlier(deny, allow);
 }
 
 function isEarlier(deny: NetRule, allow: NetRule): boolean {
@@ -99,12 +90,15 @@ export interface EvaluateOptions {
    * reported as a management exposure. Managed-cluster endpoint rules cover the Kubernetes API.
    */
   webPorts?: ReadonlySet<number>;
+  /** Counts the work done, for tests that pin its growth. */
+  counters?: DenyCounters;
 }
 
 export function findExposures(rules: readonly NetRule[], policy: ExposurePolicy, options: EvaluateOptions = {}): Exposure[] {
   const webPorts = options.webPorts ?? new Set<number>();
   const out: Exposure[] = [];
-  // Deny rules by group, collected once: filtering all rules per rule is quadratic in a large file.
+  // Deny rules by group, indexed by range once: matching every deny range against every allowed source
+  // is quadratic, and a firewall export with many ranges on both sides took minutes.
   const deniesByGroup = new Map<unknown, NetRule[]>();
   for (const d of rules) {
     if (d.action !== 'deny') continue;
@@ -112,11 +106,13 @@ export function findExposures(rules: readonly NetRule[], policy: ExposurePolicy,
     if (list) list.push(d);
     else deniesByGroup.set(d.group, [d]);
   }
+  const indexes = new Map<unknown, DenyIndex>();
+  for (const [group, denies] of deniesByGroup) indexes.set(group, new DenyIndex(denies));
   for (const rule of rules) {
     if (rule.action !== 'allow' || !carriesManagementPorts(rule.protocol)) continue;
     // Ports are set by each reader: AWS "-1" means every port, Azure "*" keeps its port ranges.
     const ports = rule.ports;
-    const denies = (deniesByGroup.get(rule.group) ?? []).filter((d) => d !== rule && isEarlier(d, rule));
+    const denies = indexes.get(rule.group);
     const sources: SourceVerdict[] = [];
     const services = new Map<string, ServiceHit>();
     let open: PortRange[] = [];
@@ -124,8 +120,8 @@ export function findExposures(rules: readonly NetRule[], policy: ExposurePolicy,
       const verdict = classifySource(src, policy);
       if (!verdict.external) continue;
       let remaining = ports;
-      for (const d of denies) {
-        if (denyCovers(d, rule, verdict)) remaining = subtractPorts(remaining, d.ports);
+      for (const d of denies?.covering(verdict, options.counters) ?? []) {
+        if (denyApplies(d, rule)) remaining = subtractPorts(remaining, d.ports);
       }
       const hits = servicesInRanges(remaining, policy);
       if (hits.length === 0 || hits.every((h) => h.ports.every((p) => webPorts.has(p)))) continue;

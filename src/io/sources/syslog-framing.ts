@@ -43,6 +43,11 @@ export class SyslogFramer {
     return out;
   }
 
+  /** Bytes of a message not yet complete are held (a slow sender's frame is open). */
+  get midFrame(): boolean {
+    return this.buf.length > 0 || this.state.kind !== 'start';
+  }
+
   /** The connection closed: an unterminated LF frame still counts; a cut octet-counted frame does not. */
   end(): FramerOutput {
     const out: FramerOutput = { frames: [], errors: [] };

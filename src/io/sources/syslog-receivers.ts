@@ -3,7 +3,8 @@
  * lines for the pipeline's sources stage; messages it rejects go to the dead-letter file.
  */
 import { appendStateFile } from '../state-files.js';
-import { SyslogReceiver, type SyslogListen } from './syslog.js';
+import { SyslogReceiver, type SyslogListen, type SyslogReceiverOptions } from './syslog.js';
+import type { NamedReceiver } from './syslog-report.js';
 
 export interface ReceivedLines {
   /** Names the receiver in alert locations, e.g. "syslog+udp://127.0.0.1:5514". */
@@ -15,6 +16,8 @@ export interface ReceivedLines {
 
 export interface Receivers {
   receivers: SyslogReceiver[];
+  /** The receivers under their source names. */
+  named: NamedReceiver[];
   sources: ReceivedLines[];
   /** Every receiver's lines have been read to their end (after close). */
   drained: Promise<void>;
@@ -22,14 +25,25 @@ export interface Receivers {
   close(): Promise<void>;
 }
 
+/** Receiver limits (buffers, connection caps, timeouts) shared by every receiver of a run. */
+export type ReceiverLimits = Pick<SyslogReceiverOptions, 'udpReceiveBufferBytes' | 'maxConnections' | 'maxConnectionsPerSource' | 'frameTimeoutMs' | 'idleTimeoutMs'>;
+
 /** Start one receiver per address; if one cannot listen, those started are closed and the error names the address. */
-export async function startReceivers(listens: readonly SyslogListen[], allowRemote: boolean, deadLetter: string, onListening?: (name: string) => void): Promise<Receivers> {
+export async function startReceivers(
+  listens: readonly SyslogListen[],
+  allowRemote: boolean,
+  deadLetter: string,
+  onListening?: (name: string) => void,
+  limits: ReceiverLimits = {},
+): Promise<Receivers> {
   const receivers: SyslogReceiver[] = [];
   const sources: ReceivedLines[] = [];
+  const named: NamedReceiver[] = [];
   const ends: Promise<void>[] = [];
   try {
     for (const listen of listens) {
       const r = await SyslogReceiver.start({
+        ...limits,
         ...listen,
         allowNonLoopback: allowRemote,
         onReject: (x) =>
@@ -38,6 +52,7 @@ export async function startReceivers(listens: readonly SyslogListen[], allowRemo
       receivers.push(r);
       const a = r.address;
       const name = `syslog+${listen.transport}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+      named.push({ name, receiver: r });
       onListening?.(name);
       let ended!: () => void;
       ends.push(new Promise((ok) => (ended = ok)));
@@ -51,6 +66,7 @@ export async function startReceivers(listens: readonly SyslogListen[], allowRemo
   let closing: Promise<void> | undefined;
   return {
     receivers,
+    named,
     sources,
     drained: Promise.all(ends).then(() => undefined),
     // Once: a receiver's close is not idempotent.

@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { parseIp } from '../../intel/ranges.js';
 import { SyslogFramer } from './syslog-framing.js';
 import { parseSyslogMessage, toEnvelopeLine, type SyslogMessage } from './syslog-message.js';
+import { UdpDropCounter, type DropScope } from './udp-drops.js';
 
 export type SyslogTransport = 'udp' | 'tcp';
 
@@ -22,10 +23,22 @@ export interface SyslogListen {
 export interface SyslogReceiverOptions extends Partial<SyslogListen> {
   /** Needed to bind anything but 127.0.0.0/8 or ::1. */
   allowNonLoopback?: boolean;
+  /**
+   * UDP receive buffer asked of the kernel, in bytes: datagrams arriving while it is full are dropped by
+   * the kernel (counted in `kernelDrops`). Linux caps it at net.core.rmem_max. Default 8 MiB.
+   */
+  udpReceiveBufferBytes?: number;
   /** Largest accepted message in bytes (RFC 5424 §6.1 asks receivers for at least 2048). Default 8192. */
   maxMessageBytes?: number;
-  /** Concurrent TCP connections; more are closed at once and counted. Default 64. */
+  /**
+   * Concurrent TCP connections. A new connection over it closes the connection idle longest (no whole
+   * message for the longest time), so that slow or stalled senders cannot lock the others out. Default 1,024.
+   */
   maxConnections?: number;
+  /** Concurrent TCP connections from one source address; more are refused and counted. Default 32. */
+  maxConnectionsPerSource?: number;
+  /** A TCP message must be complete this long after its first byte, or the connection is closed (slowloris). Default 30 s. */
+  frameTimeoutMs?: number;
   /** A TCP connection silent this long is closed. Default 5 minutes. */
   idleTimeoutMs?: number;
   /** Messages waiting for the consumer; over it UDP messages are dropped (counted) and TCP reading pauses. Default 10,000. */
@@ -60,12 +73,23 @@ export interface SyslogStats {
   /** UDP messages dropped because the consumer fell behind (also in `rejected`). */
   dropped: number;
   connections: number;
+  /** TCP connections refused: over the per-source limit. */
   refusedConnections: number;
+  /** TCP connections closed to make room for a new one (the one idle longest goes first). */
+  evictedConnections: number;
+  /** TCP connections closed because a message was not complete within the frame timeout. */
+  timedOut: number;
   /** Times a TCP connection was paused because the consumer fell behind. */
   pauses: number;
+  /** UDP datagrams the kernel dropped before they were read (receive buffer full); undefined where unmeasurable. */
+  kernelDrops?: number;
+  /** `socket`: this receiver's own counter; `host`: every UDP socket of the host (/proc/net/snmp RcvbufErrors). */
+  kernelDropsScope?: DropScope;
+  /** The UDP receive buffer the kernel granted, in bytes (Linux reports twice what it keeps for data). */
+  receiveBufferBytes?: number;
 }
 
-const DEFAULTS = { maxMessageBytes: 8192, maxConnections: 64, idleTimeoutMs: 300_000, maxQueue: 10_000, keepRejected: 1000 };
+const DEFAULTS = { udpReceiveBufferBytes: 8 * 1024 * 1024, maxMessageBytes: 8192, maxConnections: 1024, maxConnectionsPerSource: 32, frameTimeoutMs: 30_000, idleTimeoutMs: 300_000, maxQueue: 10_000, keepRejected: 1000 };
 
 /** `udp://127.0.0.1:5514`, `tcp://[::1]:6514`. */
 export function parseSyslogUrl(url: string): SyslogListen {
@@ -131,15 +155,25 @@ class MessageQueue<T> {
   }
 }
 
+interface Connection {
+  /** When the connection last completed a message (or opened). */
+  lastMessage: number;
+  frameTimer?: NodeJS.Timeout;
+}
+
 export class SyslogReceiver {
-  readonly stats: SyslogStats = { received: 0, accepted: 0, rejected: 0, dropped: 0, connections: 0, refusedConnections: 0, pauses: 0 };
+  readonly stats: SyslogStats = { received: 0, accepted: 0, rejected: 0, dropped: 0, connections: 0, refusedConnections: 0, evictedConnections: 0, timedOut: 0, pauses: 0 };
   readonly rejected: RejectedSyslog[] = [];
   readonly transport: SyslogTransport;
   private readonly opts: typeof DEFAULTS & SyslogReceiverOptions;
   private readonly queue: MessageQueue<ReceivedSyslog>;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Map<Socket, Connection>();
+  private readonly perSource = new Map<string, number>();
   private readonly paused = new Set<Socket>();
   private udp?: UdpSocket;
+  private udpDrops?: UdpDropCounter;
+  /** Datagrams read from the socket and not yet parsed: the socket is drained in batches, parsed after. */
+  private udpBatch: [Buffer, string][] = [];
   private tcp?: Server;
   private bound?: { host: string; port: number };
   private consumed = false;
@@ -178,6 +212,13 @@ export class SyslogReceiver {
     for await (const m of this.messages()) yield toEnvelopeLine(m) + '\n';
   }
 
+  /** Refresh `stats.kernelDrops` from the kernel's counter and return the stats. */
+  sampleStats(): SyslogStats {
+    const drops = this.udpDrops?.drops();
+    if (drops !== undefined) this.stats.kernelDrops = drops;
+    return this.stats;
+  }
+
   /** Stop listening and end the generators. Safe to call more than once (a UDP socket closes only once). */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -187,9 +228,11 @@ export class SyslogReceiver {
   private closing: Promise<void> | undefined;
 
   private async shutDown(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets.keys()) s.destroy();
     this.sockets.clear();
     const closing: Promise<void>[] = [];
+    if (this.udp) await this.readWaitingDatagrams();
+    this.sampleStats();
     if (this.udp) closing.push(new Promise((r) => this.udp!.close(() => r())));
     if (this.tcp) closing.push(new Promise((r) => this.tcp!.close(() => r())));
     await Promise.all(closing);
@@ -197,16 +240,11 @@ export class SyslogReceiver {
   }
 
   private listenUdp(host: string, port: number): Promise<void> {
-    const sock = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
+    const sock = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: this.opts.udpReceiveBufferBytes });
     this.udp = sock;
+    // Reading is kept cheap so that the socket is emptied quickly; parsing happens once per batch.
     sock.on('message', (msg, rinfo) => {
-      const peer = rinfo.address;
-      if (msg.length > this.opts.maxMessageBytes) {
-        this.stats.received++;
-        this.reject(`datagram of ${msg.length} bytes is over the limit of ${this.opts.maxMessageBytes}`, msg.toString('utf8', 0, 2000), peer);
-        return;
-      }
-      this.accept(msg, peer);
+      if (this.udpBatch.push([msg, rinfo.address]) === 1) setImmediate(() => this.takeUdpBatch());
     });
     return new Promise((res, rej) => {
       sock.once('error', rej);
@@ -216,9 +254,34 @@ export class SyslogReceiver {
         sock.on('error', () => undefined);
         const a = sock.address();
         this.bound = { host: a.address, port: a.port };
+        this.stats.receiveBufferBytes = sock.getRecvBufferSize();
+        this.udpDrops = new UdpDropCounter(a.address, a.port);
+        if (this.udpDrops.scope) {
+          this.stats.kernelDropsScope = this.udpDrops.scope;
+          this.stats.kernelDrops = this.udpDrops.drops() ?? 0;
+        }
         res();
       });
     });
+  }
+
+  private takeUdpBatch(): void {
+    const batch = this.udpBatch;
+    this.udpBatch = [];
+    for (const [msg, peer] of batch) {
+      if (msg.length > this.opts.maxMessageBytes) {
+        this.stats.received++;
+        this.reject(`datagram of ${msg.length} bytes is over the limit of ${this.opts.maxMessageBytes}`, msg.toString('utf8', 0, 2000), peer);
+        continue;
+      }
+      this.accept(msg, peer);
+    }
+  }
+
+  /** At close, read what the kernel already holds for us rather than discard it (bounded: 2 s). */
+  private async readWaitingDatagrams(): Promise<void> {
+    for (let i = 0; i < 200 && (this.udpDrops?.socketQueue()?.waitingBytes ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setImmediate(r));
   }
 
   private listenTcp(host: string, port: number): Promise<void> {
@@ -238,13 +301,17 @@ export class SyslogReceiver {
 
   private onConnection(socket: Socket): void {
     const peer = socket.remoteAddress ?? '?';
-    if (this.sockets.size >= this.opts.maxConnections) {
+    const fromPeer = this.perSource.get(peer) ?? 0;
+    if (fromPeer >= this.opts.maxConnectionsPerSource) {
       this.stats.refusedConnections++;
       socket.destroy();
       return;
     }
+    if (this.sockets.size >= this.opts.maxConnections) this.evictIdlest();
     this.stats.connections++;
-    this.sockets.add(socket);
+    this.perSource.set(peer, fromPeer + 1);
+    const conn: Connection = { lastMessage: this.clock() };
+    this.sockets.set(socket, conn);
     const framer = new SyslogFramer(this.opts.maxMessageBytes);
     const take = (out: ReturnType<SyslogFramer['push']>): void => {
       for (const e of out.errors) {
@@ -252,15 +319,58 @@ export class SyslogReceiver {
         this.reject(e.reason, e.text, peer, 'tcp');
       }
       for (const f of out.frames) this.accept(f, peer, socket);
+      if (out.frames.length > 0 || out.errors.length > 0) conn.lastMessage = this.clock();
+      this.watchFrame(socket, conn, framer, peer);
     };
     socket.setTimeout(this.opts.idleTimeoutMs, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => take(framer.push(chunk)));
     socket.on('end', () => take(framer.end()));
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      clearTimeout(conn.frameTimer);
       this.sockets.delete(socket);
       this.paused.delete(socket);
+      const left = (this.perSource.get(peer) ?? 1) - 1;
+      if (left > 0) this.perSource.set(peer, left);
+      else this.perSource.delete(peer);
     });
+  }
+
+  /** A message begun must end within the frame timeout, however slowly its bytes keep coming. */
+  private watchFrame(socket: Socket, conn: Connection, framer: SyslogFramer, peer: string): void {
+    if (!framer.midFrame) {
+      clearTimeout(conn.frameTimer);
+      conn.frameTimer = undefined;
+      return;
+    }
+    const expire = (): void => {
+      // A sender we paused is not slow: its frame waits for us.
+      if (this.paused.has(socket)) {
+        conn.frameTimer = setTimeout(expire, this.opts.frameTimeoutMs);
+        return;
+      }
+      this.stats.timedOut++;
+      this.stats.received++;
+      this.reject(`message not complete ${this.opts.frameTimeoutMs / 1000} s after its first byte; connection closed`, '', peer, 'tcp');
+      socket.destroy();
+    };
+    conn.frameTimer ??= setTimeout(expire, this.opts.frameTimeoutMs);
+  }
+
+  /** Make room: close the connection that has gone longest without a whole message. */
+  private evictIdlest(): void {
+    let idlest: [Socket, Connection] | undefined;
+    for (const entry of this.sockets) if (!idlest || entry[1].lastMessage < idlest[1].lastMessage) idlest = entry;
+    if (!idlest) return;
+    this.stats.evictedConnections++;
+    clearTimeout(idlest[1].frameTimer);
+    // Forgotten now, so that the count is right before its close event comes.
+    this.sockets.delete(idlest[0]);
+    idlest[0].destroy();
+  }
+
+  private clock(): number {
+    return (this.opts.now ?? Date.now)();
   }
 
   private accept(bytes: Buffer, peer: string, socket?: Socket): void {
