@@ -29,6 +29,7 @@ import { registerBaselineRoutes } from './routes/baselines.js';
 import { registerStreamRoute, AlertBus } from './routes/stream.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { ingestFormatsSet } from './routes/formats.js';
+import { serveInputs } from './serve-inputs.js';
 
 export interface TlsFiles {
   cert: string;
@@ -60,8 +61,8 @@ export interface ServeOptions {
   dashboardRoot?: string;
   /** For embedding and benchmarks: each committed alert, with ms since the request that carried its record. */
   onCommittedAlert?: (alert: Alert, latencyMs: number | undefined) => void;
-  /** For embedding and benchmarks: detection's progress per format. */
-  onDetectProgress?: (format: string, p: DetectProgress) => void;
+  /** For embedding and benchmarks: detection's progress (totals since the server started). */
+  onDetectProgress?: (p: DetectProgress) => void;
   logger?: boolean;
 }
 
@@ -78,17 +79,14 @@ declare module 'fastify' {
 export interface DrawbridgeServer {
   app: FastifyInstance;
   metrics: ServerMetrics;
+  /** The syslog receivers' bound addresses (after listen). */
+  receivers(): { transport: string; host: string; port: number }[];
   /** Start detection and listen. Resolves with the bound address. */
   listen(host: string, port: number): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
 
 const MiB = 1024 * 1024;
-
-/** Format ids the ingest spool keeps a file for: every decoder. */
-export function ingestFormats(): string[] {
-  return [...ingestFormatsSet()];
-}
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
@@ -114,7 +112,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   const db = new ServerDb(join(opts.stateDir, 'server.db'));
   const spool = new IngestSpool({
     dir: join(opts.stateDir, 'ingest'),
-    formats: ingestFormats(),
+    formats: [...ingestFormatsSet()],
     maxPendingBytes: opts.maxPendingBytes ?? 256 * MiB,
     compactBytes: 64 * MiB,
     checkpoint: (file) => opts.store.checkpoint(file),
@@ -132,21 +130,26 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     bus.publish(a);
   };
   const observations = new ObservationDigest(opts.config.detect.observationPeriod);
+  const inputs = serveInputs(opts.config);
+  let seen: DetectProgress = { records: 0, alerts: 0, rejected: 0, late: 0, watermark: -Infinity };
   const live = new LiveDetect({
     config: opts.config,
     observations,
     store: opts.store,
-    files: new Map(ingestFormats().map((f) => [f, spool.path(f)])),
+    files: [...[...ingestFormatsSet()].map((format) => ({ path: spool.path(format), format })), ...inputs.follow],
+    syslog: inputs.syslog,
+    syslogAllowRemote: opts.config.serve.syslogAllowRemote,
     pollMs: opts.pollMs,
     onAlert,
-    onProgress: (format, p) => {
-      metrics.recordsProcessed.set({ format }, p.records);
-      opts.onDetectProgress?.(format, p);
+    onProgress: (p) => {
+      metrics.progress(seen, p);
+      seen = p;
+      opts.onDetectProgress?.(p);
     },
-    onError: (format, e) => {
-      metrics.detectErrors.inc({ format });
+    onError: (e) => {
+      metrics.detectErrors.inc();
       ready = false;
-      app.log.error({ err: e, format }, 'detection stopped');
+      app.log.error({ err: e }, 'detection stopped');
     },
   });
 
@@ -192,6 +195,10 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   app.get('/metrics', { config: { scope: 'read' }, schema: { hide: true } }, async (_req, reply) => {
     metrics.queueBytes.set(spool.pendingBytes());
     metrics.spoolBytes.set(spool.sizeBytes());
+    for (const r of live.receivers) {
+      const name = `${r.transport}://${r.address.host.includes(':') ? `[${r.address.host}]` : r.address.host}:${r.address.port}`;
+      for (const outcome of ['accepted', 'rejected', 'dropped'] as const) metrics.syslogMessages.set({ receiver: name, outcome }, r.stats[outcome]);
+    }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -205,8 +212,9 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   return {
     app,
     metrics,
+    receivers: () => live.receivers.map((r) => ({ transport: r.transport, ...r.address })),
     async listen(host, port) {
-      live.start();
+      await live.start();
       await app.listen({ host, port });
       ready = true;
       const addr = app.server.address();

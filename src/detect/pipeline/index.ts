@@ -28,7 +28,7 @@ import { DECODERS, decoderById } from '../decoders/index.js';
 import { DETECTORS } from '../detectors/index.js';
 import { openStateStore, stateDirOf } from '../state/index.js';
 import { flatCopy } from '../strings.js';
-import { isRejection, type DecodeResult } from '../types.js';
+import { isRejection, type DecodeResult, type Decoder } from '../types.js';
 import { CommitStage } from './commit.js';
 import { CorrelateStage } from './correlate.js';
 import { DecodeStage } from './decode.js';
@@ -56,6 +56,12 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const forced = opts.format !== undefined ? decoderById(opts.format, decoders) : undefined;
   if (opts.format !== undefined && !forced) {
     throw new Error(`unknown log format "${opts.format}" (known: ${decoders.map((d) => d.id).join(', ')})`);
+  }
+  const forcedPer = new Map<string, Decoder>();
+  for (const [input, id] of opts.formats ?? []) {
+    const d = decoderById(id, decoders);
+    if (!d) throw new Error(`${input}: unknown log format "${id}" (known: ${decoders.map((x) => x.id).join(', ')})`);
+    forcedPer.set(input, d);
   }
   const store = opts.store ?? openStateStore(config);
   let asn = opts.asn;
@@ -124,7 +130,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     kept = [];
     pushAll(alerts, fresh);
     await deliver.deliver(fresh);
-    opts.onProgress?.({ records: stats.records, alerts: alerts.length, watermark: order.released });
+    opts.onProgress?.({ records: stats.records, alerts: alerts.length, rejected: stats.rejected, late: stats.late, watermark: order.released });
   };
 
   /** The end of a source's lines (or of the run): decode what is held, flush the decoder, stop holding the watermark. */
@@ -153,7 +159,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     openSources(
       inputs,
       opts.lineSources ?? [],
-      { store, decoders, forced, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs, now: opts.now },
+      { store, decoders, forced, forcedPer, follow: opts.follow, fromStart: opts.fromStart, stdin: opts.stdin, signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs, now: opts.now },
       sources,
     );
     // What an earlier run committed but did not get to its sinks goes out before anything new.
