@@ -30,6 +30,8 @@ import { registerStreamRoute, AlertBus } from './routes/stream.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { ingestFormatsSet } from './routes/formats.js';
 import { serveInputs } from './serve-inputs.js';
+import { ServerRunner } from './runs.js';
+import { registerRunRoutes } from './routes/runs.js';
 
 export interface TlsFiles {
   cert: string;
@@ -130,6 +132,13 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     bus.publish(a);
   };
   const observations = new ObservationDigest(opts.config.detect.observationPeriod);
+  // Detection resumes after what it committed: the observations of those records come from server.db.
+  observations.restore(db.observations());
+  let observationsSaved = 0;
+  const saveObservations = (): void => {
+    observationsSaved = Date.now();
+    db.putObservations(observations.takeChanged());
+  };
   const inputs = serveInputs(opts.config);
   let seen: DetectProgress = { records: 0, alerts: 0, rejected: 0, late: 0, watermark: -Infinity };
   const live = new LiveDetect({
@@ -142,6 +151,8 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     pollMs: opts.pollMs,
     onAlert,
     onProgress: (p) => {
+      // At most once a second; and at close.
+      if (Date.now() - observationsSaved >= 1_000) saveObservations();
       metrics.progress(seen, p);
       seen = p;
       opts.onDetectProgress?.(p);
@@ -151,6 +162,13 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
       ready = false;
       app.log.error({ err: e }, 'detection stopped');
     },
+  });
+
+  const runner = new ServerRunner({
+    config: opts.config,
+    db,
+    onRun: (o, actor) => db.logAdmin({ time: o.finished, actor, action: `run.${o.lens}`, detail: { findings: o.findings, problems: o.problems.length } }),
+    onError: (lens, e) => app.log.error({ err: e, lens }, 'scheduled run failed'),
   });
 
   // Every response: the security headers; API responses are never cached.
@@ -207,6 +225,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   registerReadRoutes(app, { store: opts.store, db, config: opts.config, observations });
   registerBaselineRoutes(app, { store: opts.store, db, config: opts.config });
   registerStreamRoute(app, { bus, metrics });
+  registerRunRoutes(app, runner);
   registerDashboard(app, opts.dashboardRoot);
 
   return {
@@ -217,6 +236,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
       await live.start();
       await app.listen({ host, port });
       ready = true;
+      runner.start();
       const addr = app.server.address();
       const bound = typeof addr === 'object' && addr ? addr.port : port;
       const shown = host.includes(':') ? `[${host}]` : host;
@@ -226,7 +246,9 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
       ready = false;
       bus.close();
       await app.close();
+      await runner.stop();
       await live.stop();
+      saveObservations();
       spool.close();
       db.close();
     },

@@ -44,9 +44,9 @@ export function serveInputs(config: DrawbridgeConfig): ServeInputs {
   return { syslog, follow };
 }
 
-/** `--follow [FORMAT=]FILE`: the format is named when the part before "=" is a decoder id. */
-export function parseFollowFlag(value: string): LiveInput {
+/** `--follow [FORMAT=]FILE`, as a `serve.follow` entry: the format is named when the part before "=" is a decoder id. */
+export function parseFollowFlag(value: string): string | { path: string; format: string } {
   const eq = value.indexOf('=');
   if (eq > 0 && DECODERS.some((d) => d.id === value.slice(0, eq))) return { path: value.slice(eq + 1), format: value.slice(0, eq) };
-  return { path: value };
+  return value;
 }
