@@ -1,6 +1,6 @@
 /**
  * `drawbridge serve` as a process: it listens on loopback only, passes Drawbridge's own probe with its
- * secure defaults (and is reported open when started insecurely on purpose), refuses to listen beyond
+ * secure defaults, over TLS too (and is reported open when started insecurely on purpose), refuses to listen beyond
  * loopback without TLS, and never loses a batch it answered 200 for, even when killed -9 right after.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../probe/helpers/sshd.js';
+import { makePki } from './helpers/certs.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'bin.ts');
 const TSX = join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -120,6 +121,28 @@ describe('drawbridge serve (process)', () => {
       expect(probe.stdout).toContain('drawbridge');
     } finally {
       await stop(s);
+    }
+  });
+
+  it('passes its own probe in TLS mode too, with and without a required client certificate', async () => {
+    const pki = makePki(mkdtempSync(join(dir, 'pki-')));
+    const tls = ['--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
+    for (const [name, extra] of [
+      ['tls', tls],
+      ['mtls', [...tls, '--client-ca', pki.ca, '--require-client-cert']],
+    ] as const) {
+      const s = await startServe(join(dir, name), [...extra]);
+      try {
+        expect(s.stderr()).toContain(`serving on https://127.0.0.1:${s.port}`);
+        const probe = cli(['probe', '127.0.0.1', '-p', String(s.port), '-f', 'json']);
+        const found = JSON.parse(probe.stdout) as { findings: { rule: string; severity: string }[] };
+        expect(found.findings.filter((f) => f.severity !== 'info'), name).toEqual([]);
+        expect(probe.status, name).toBe(0);
+        // Over TLS alone the probe still recognises the server (so nothing above info is a verdict, not blindness).
+        if (name === 'tls') expect(probe.stdout).toMatch(/"product": "drawbridge"/);
+      } finally {
+        await stop(s);
+      }
     }
   });
 
