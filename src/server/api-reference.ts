@@ -10,6 +10,7 @@ import { defaultConfig } from '../config/load.js';
 import { MemoryStateStore } from '../detect/state/memory.js';
 import { buildServer } from './app.js';
 import { TokenSet } from './tokens.js';
+import { pushAll } from '../util/arrays.js';
 
 export const API_REFERENCE_PATH = 'docs/api.md';
 
@@ -118,9 +119,9 @@ export function renderApiReference(doc: OpenApi): string {
       if (op.summary) out.push(`${op.summary}${op.security && op.security.length > 0 ? ' (*token*)' : ''}.`, '');
       if (op.description) out.push(op.description, '');
       const params = (op.parameters ?? []).map((p) => ({ name: p.name, where: p.in, required: p.required === true, schema: p.schema, description: p.description }));
-      if (params.length > 0) out.push('Parameters:', '', ...fieldTable(params));
+      if (params.length > 0) pushAll(out, ['Parameters:', '', ...fieldTable(params)]);
       const body = op.requestBody?.content?.['application/json']?.schema;
-      if (body) out.push('Request body (JSON):', '', ...fieldTable(properties(body)));
+      if (body) pushAll(out, ['Request body (JSON):', '', ...fieldTable(properties(body))]);
       const responses = Object.entries(op.responses ?? {});
       if (responses.length > 0) {
         out.push('Responses:', '');
