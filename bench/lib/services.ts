@@ -3,9 +3,8 @@
  * 127.0.0.1 port with its own config and data in a temp dir, started with the integration tests'
  * helpers and stopped at the end. Each endpoint states the truth about itself (which claims hold).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { freePort, have, isLoopbackListen, launch, listeningAddresses, makePki, removeDir, tempDir, type Running } from '../../test/probe/servers/launch.js';
+import { startHaproxyStats, startNginx, startPrometheus } from '../../test/probe/servers/debian.js';
 import { listenersOn, sshdAvailable, startSshd, type RunningSshd } from '../../test/probe/helpers/sshd.js';
 
 /** The security claims the bench scores (each tool's reading is defined in probe-vs-nmap.ts). */
@@ -88,12 +87,8 @@ export async function startEstate(opts: { docker: boolean }): Promise<Estate> {
     let promReady: Promise<number> = Promise.resolve(0);
     if (have('prometheus')) {
       const startProm = async (admin: boolean): Promise<number> => {
-        const d = dir(`prom-${admin ? 'admin' : 'plain'}`);
         const port = await freePort();
-        writeFileSync(join(d, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-        const args = [`--config.file=${d}/prometheus.yml`, `--storage.tsdb.path=${d}/data`, `--web.listen-address=127.0.0.1:${port}`];
-        if (admin) args.push('--web.enable-admin-api');
-        running.push(await launch('prometheus', args, [port]));
+        running.push(await startPrometheus(dir(`prom-${admin ? 'admin' : 'plain'}`), port, { adminApi: admin }));
         return port;
       };
       promReady = (async () => {
@@ -115,22 +110,13 @@ export async function startEstate(opts: { docker: boolean }): Promise<Estate> {
           const pki = makePki(d);
           const tlsOpen = await freePort();
           const mtls = await freePort();
-          mkdirSync(join(d, 'tmp'));
           const cert = `ssl_certificate ${pki.cert}; ssl_certificate_key ${pki.key};`;
           const proxy = `location / { proxy_pass http://127.0.0.1:${promPlain}; }`;
-          writeFileSync(
-            join(d, 'nginx.conf'),
-            `daemon off; master_process off; pid ${d}/nginx.pid; error_log ${d}/error.log;
-events {}
-http {
-  access_log off;
-  client_body_temp_path ${d}/tmp; proxy_temp_path ${d}/tmp; fastcgi_temp_path ${d}/tmp; uwsgi_temp_path ${d}/tmp; scgi_temp_path ${d}/tmp;
-  server { listen 127.0.0.1:${tlsOpen} ssl; ${cert} ${proxy} }
-  server { listen 127.0.0.1:${mtls} ssl; ${cert} ssl_client_certificate ${pki.ca}; ssl_verify_client on; ${proxy} }
-}
-`,
-          );
-          running.push(await launch('nginx', ['-c', join(d, 'nginx.conf'), '-p', d], [tlsOpen, mtls]));
+          const servers = [
+            `server { listen 127.0.0.1:${tlsOpen} ssl; ${cert} ${proxy} }`,
+            `server { listen 127.0.0.1:${mtls} ssl; ${cert} ssl_client_certificate ${pki.ca}; ssl_verify_client on; ${proxy} }`,
+          ];
+          running.push(await startNginx(d, servers, [tlsOpen, mtls]));
           endpoints.push(
             { name: 'nginx-tls', port: tlsOpen, what: 'nginx TLS gateway in front of Prometheus, no client certificate', truths: ['prometheus-open'], product: `nginx|${GO_SERVER('prometheus')}` },
             { name: 'nginx-mtls', port: mtls, what: 'nginx TLS gateway in front of Prometheus, ssl_verify_client on', truths: [], product: 'nginx' },
@@ -145,31 +131,12 @@ http {
           const d = dir('haproxy');
           const open = await freePort();
           const guarded = await freePort();
-          writeFileSync(
-            join(d, 'haproxy.cfg'),
-            `global
-  maxconn 100
-defaults
-  mode http
-  timeout client 5s
-  timeout server 5s
-  timeout connect 5s
-listen stats_open
-  bind 127.0.0.1:${open}
-  stats enable
-  stats uri /haproxy?stats
-  stats admin if TRUE
-listen stats_guarded
-  bind 127.0.0.1:${guarded}
-  stats enable
-  stats uri /haproxy?stats
-  stats auth admin:correct-horse
-  stats hide-version
-backend app
-  server app1 127.0.0.1:9 disabled
-`,
+          running.push(
+            await startHaproxyStats(d, [
+              { name: 'stats_open', port: open, admin: true },
+              { name: 'stats_guarded', port: guarded, auth: 'admin:correct-horse', hideVersion: true },
+            ]),
           );
-          running.push(await launch('haproxy', ['-f', join(d, 'haproxy.cfg'), '-db'], [open, guarded]));
           endpoints.push(
             { name: 'haproxy-stats-open', port: open, what: 'HAProxy stats (default URI), no auth, admin mode', truths: ['haproxy-stats-open', 'haproxy-stats-admin'], product: 'haproxy' },
             { name: 'haproxy-stats-auth', port: guarded, what: 'HAProxy stats behind basic auth', truths: [], product: 'haproxy' },

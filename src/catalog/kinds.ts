@@ -9,6 +9,9 @@ import { adminProfiles, ADMIN_WORKLOADS_KIND } from '../audit/kubernetes/admin-w
 import { BUILTIN_ROLES_KIND } from '../audit/kubernetes/rbac.js';
 import { EXPOSURE_TABLE_KIND, exposureTable } from '../audit/cloud/exposure-table.js';
 import { loadRules } from '../audit/rule-catalog.js';
+import { EMULATION_NETWORKS_KIND, allNetworks } from '../emulate/networks.js';
+import { HOSTING_ASNS_KIND, isHostingAsn } from '../organisation/hosting.js';
+import { SURFACE_KIND, surfaceCatalog } from '../surface/catalog.js';
 import { OSV_KIND, shippedAdvisories } from '../intel/advisories.js';
 import { PRODUCTS_KIND, shippedProducts } from '../intel/advisory-products.js';
 import { AUDIT_RULE_KIND } from './audit-rule.js';
@@ -46,4 +49,7 @@ export const SHIPPED_KINDS: readonly ShippedKind[] = [
   { kind: kind(ADMIN_WORKLOADS_KIND), readAll: () => adminProfiles() },
   { kind: kind(BUILTIN_ROLES_KIND), readAll: () => readCatalogue(BUILTIN_ROLES_KIND, 'audit', 'kubernetes', 'data', 'builtin-roles.yaml') },
   { kind: kind(EXPOSURE_TABLE_KIND), readAll: () => exposureTable() },
+  { kind: kind(SURFACE_KIND), readAll: () => surfaceCatalog() },
+  { kind: kind(HOSTING_ASNS_KIND), readAll: () => isHostingAsn({ asn: 0, org: '' }) },
+  { kind: kind(EMULATION_NETWORKS_KIND), readAll: () => allNetworks() },
 ];

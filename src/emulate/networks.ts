@@ -1,39 +1,54 @@
 /**
- * Public source networks for emulated traffic. Each range and its ASN was read from
- * @ip-location-db/asn (asn-ipv4.csv / asn-ipv6.csv); test/emulate/networks.test.ts re-checks every
- * one against those CSVs, so a data update that moves a range fails loudly instead of mislabelling.
+ * Public source networks for emulated traffic, read from catalog/emulate/networks.yaml (pools of
+ * networks by what comes from them; each range checked against @ip-location-db/asn by
+ * test/emulate/networks.test.ts).
  */
 import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { duplicateIds, readCatalogue, type CatalogueKind } from '../catalog/loader.js';
 import type { Prng } from './prng.js';
 
-export interface SourceNetwork {
-  id: string;
-  kind: 'cloud' | 'residential' | 'hosting';
-  asn: number;
-  owner: string;
-  /** First and last address (inclusive), as in the CSV. */
-  first: string;
-  last: string;
+const NetworkSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    kind: z.enum(['cloud', 'residential', 'hosting']),
+    asn: z.number().int().positive(),
+    owner: z.string().min(1),
+    /** First and last address (inclusive), as in the CSV. */
+    first: z.string().refine((a) => ipaddr.isValid(a), 'not an IP address'),
+    last: z.string().refine((a) => ipaddr.isValid(a), 'not an IP address'),
+  })
+  .strict();
+export type SourceNetwork = z.infer<typeof NetworkSchema>;
+
+const POOL_NAMES = ['basic', 'research-scanners', 'hosting', 'botnet', 'consumer', 'ci-cloud', 'branch-office'] as const;
+export type PoolName = (typeof POOL_NAMES)[number];
+
+type NetworkCatalogue = { pools: Record<PoolName, SourceNetwork[]> };
+
+export const EMULATION_NETWORKS_KIND: CatalogueKind<NetworkCatalogue> = {
+  id: 'emulation-networks',
+  description: 'Public source networks of emulated traffic, by pool (catalog/emulate/networks.yaml)',
+  schema: z.object({ pools: z.object(Object.fromEntries(POOL_NAMES.map((p) => [p, z.array(NetworkSchema).min(1)])) as Record<PoolName, z.ZodArray<typeof NetworkSchema>>).strict() }).strict() as z.ZodType<NetworkCatalogue>,
+  check: (c) => duplicateIds(Object.values(c.pools).flat(), (n) => n.id, 'network'),
+};
+
+/** The networks of one pool, in catalogue order (seeded emulation picks by position). */
+export function networkPool(name: PoolName): readonly SourceNetwork[] {
+  return readCatalogue(EMULATION_NETWORKS_KIND, 'emulate', 'networks.yaml').pools[name];
 }
 
-export const NETWORKS: readonly SourceNetwork[] = [
-  { id: 'aws', kind: 'cloud', asn: 16509, owner: 'Amazon.com, Inc.', first: '3.0.0.0', last: '3.2.63.255' },
-  { id: 'azure', kind: 'cloud', asn: 8075, owner: 'Microsoft Corporation', first: '4.144.0.0', last: '4.213.246.255' },
-  { id: 'digitalocean', kind: 'cloud', asn: 14061, owner: 'DigitalOcean, LLC', first: '209.97.128.0', last: '209.97.191.255' },
-  { id: 'hetzner', kind: 'cloud', asn: 24940, owner: 'Hetzner Online GmbH', first: '5.9.0.0', last: '5.9.255.255' },
-  { id: 'hetzner-v6', kind: 'cloud', asn: 24940, owner: 'Hetzner Online GmbH', first: '2a01:4f8::', last: '2a01:4f9:ffff:ffff:ffff:ffff:ffff:ffff' },
-  { id: 'ovh', kind: 'cloud', asn: 16276, owner: 'OVH SAS', first: '51.38.0.0', last: '51.38.255.255' },
-  { id: 'linode', kind: 'cloud', asn: 63949, owner: 'Akamai Technologies, Inc.', first: '45.33.0.0', last: '45.33.127.255' },
-  { id: 'm247', kind: 'hosting', asn: 9009, owner: 'M247 Europe SRL', first: '2.57.28.0', last: '2.57.31.255' },
-  { id: 'comcast', kind: 'residential', asn: 7922, owner: 'Comcast Cable Communications, LLC', first: '23.30.0.0', last: '23.31.255.255' },
-  { id: 'comcast-v6', kind: 'residential', asn: 7922, owner: 'Comcast Cable Communications, LLC', first: '2601:540::', last: '2601:8bf:ffff:ffff:ffff:ffff:ffff:ffff' },
-  { id: 'dtag', kind: 'residential', asn: 3320, owner: 'Deutsche Telekom AG', first: '217.224.0.0', last: '217.255.255.255' },
-  { id: 'chinanet', kind: 'residential', asn: 4134, owner: 'Chinanet', first: '1.48.128.0', last: '1.48.191.255' },
-  { id: 'chunghwa', kind: 'residential', asn: 3462, owner: 'Chunghwa Telecom Co., Ltd.', first: '1.160.0.0', last: '1.175.255.255' },
-];
+/** Every network of every pool. */
+export function allNetworks(): readonly SourceNetwork[] {
+  return POOL_NAMES.flatMap((p) => networkPool(p));
+}
 
+/** The basic profile's networks. */
+export const NETWORKS: readonly SourceNetwork[] = networkPool('basic');
+
+/** A network of any pool by its id. */
 export function network(id: string): SourceNetwork {
-  const n = NETWORKS.find((x) => x.id === id);
+  const n = allNetworks().find((x) => x.id === id);
   if (!n) throw new Error(`unknown emulation network ${id}`);
   return n;
 }

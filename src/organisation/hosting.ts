@@ -1,8 +1,6 @@
 /** Hosting, VPS and public-cloud autonomous systems (catalog/hosting-asns.yaml). */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../catalog/paths.js';
+import { duplicateIds, readCatalogue, type CatalogueKind } from '../catalog/loader.js';
 import type { AsnInfo } from '../intel/asn.js';
 
 const HostingSchema = z
@@ -12,11 +10,18 @@ const HostingSchema = z
   })
   .strict();
 
+export const HOSTING_ASNS_KIND: CatalogueKind<z.infer<typeof HostingSchema>> = {
+  id: 'hosting-asns',
+  description: 'Autonomous systems of hosting, VPS and public-cloud providers, and words that mark one in an AS holder name (catalog/hosting-asns.yaml)',
+  schema: HostingSchema,
+  check: (h) => duplicateIds(h.asns, (a) => String(a.asn), 'asn', ['asns']),
+};
+
 let cached: { asns: Set<number>; keywords: RegExp } | undefined;
 
 function hosting(): { asns: Set<number>; keywords: RegExp } {
   if (!cached) {
-    const h = HostingSchema.parse(parse(readFileSync(catalogPath('hosting-asns.yaml'), 'utf8')));
+    const h = readCatalogue(HOSTING_ASNS_KIND, 'hosting-asns.yaml');
     const words = h.orgKeywords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
     cached = { asns: new Set(h.asns.map((a) => a.asn)), keywords: new RegExp(`\\b(${words})`, 'i') };
   }

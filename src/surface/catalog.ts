@@ -3,10 +3,8 @@
  * request paths that reach an administration interface. Knowledge as data; this module only loads and
  * matches it.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { catalogPath } from '../catalog/paths.js';
+import { readCatalogue, type CatalogueKind } from '../catalog/loader.js';
 import { managementServices } from '../catalog/services.js';
 import type { SubTechnique } from '../model/technique.js';
 
@@ -30,11 +28,14 @@ const SurfaceCatalogSchema = z
   .strict();
 export type SurfaceCatalog = z.infer<typeof SurfaceCatalogSchema>;
 
-let cached: SurfaceCatalog | undefined;
+export const SURFACE_KIND: CatalogueKind<SurfaceCatalog> = {
+  id: 'surface',
+  description: 'Ports shared by public and management traffic, and request paths that reach an administration interface (catalog/surface.yaml)',
+  schema: SurfaceCatalogSchema,
+};
 
 export function surfaceCatalog(): SurfaceCatalog {
-  cached ??= SurfaceCatalogSchema.parse(parse(readFileSync(catalogPath('surface.yaml'), 'utf8')));
-  return cached;
+  return readCatalogue(SURFACE_KIND, 'surface.yaml');
 }
 
 /** A path prefix matched on segment boundaries: /admin covers /admin and /admin/x, not /administrator. */

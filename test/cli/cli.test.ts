@@ -1,24 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './run-cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'src/cli/bin.ts');
-// Resolved here so that commands can run with any working directory.
-const TSX = import.meta.resolve('tsx');
 
-function run(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, ['--import', TSX, BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    input: opts.input,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runCli;
 
 const CONTRACT_KEYS = ['id', 'rule', 'technique', 'subTechnique', 'control', 'severity', 'title', 'asset', 'location', 'evidence', 'remediation'];
 

@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, runCli } from './run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAVE_REDIS, startRedis, type RedisServer } from '../detect/state/redis-server.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = import.meta.resolve('tsx');
 
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/bin.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 describe.skipIf(!HAVE_REDIS)('detect --store redis://', () => {
   let redis: RedisServer;

@@ -8,6 +8,7 @@ const TSX = import.meta.resolve('tsx');
 
 export interface CliRun {
   code: number | null;
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -16,6 +17,8 @@ export interface RunOptions {
   cwd?: string;
   input?: string | Buffer;
   env?: Record<string, string>;
+  /** Milliseconds before the child is killed (default two minutes). */
+  timeout?: number;
 }
 
 /** Run the CLI from source, as a user would run the installed command. */
@@ -25,9 +28,10 @@ export function runCli(args: readonly string[], opts: RunOptions = {}): CliRun {
     input: opts.input,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
-    timeout: 120_000,
+    timeout: opts.timeout ?? 120_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Run the CLI with its standard output closed from the start, as `drawbridge … | head -0` would leave it. */

@@ -13,7 +13,7 @@ import { US_PER_MIN, US_PER_S } from '../time.js';
 import { slash24, type Actions } from './actions.js';
 import type { Background, DayContext } from './background.js';
 import { fingerprint, type Employee } from './organisation.js';
-import { pool } from './pools.js';
+import { network as networkById } from '../networks.js';
 
 interface Planted {
   id: string;
@@ -59,7 +59,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
   const [b1, b2] = org.bastions;
 
   {
-    const network = pool('vnpt');
+    const network = networkById('vnpt');
     const source = fresh(a, network);
     list.push({
       id: 'ssh-brute-force-success',
@@ -80,7 +80,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
     });
   }
   {
-    const network = pool('contabo');
+    const network = networkById('contabo');
     const source = fresh(a, network);
     list.push({
       id: 'ssh-password-spray-success',
@@ -105,7 +105,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
     });
   }
   {
-    const network = pool('m247-146');
+    const network = networkById('m247-146');
     const source = fresh(a, network);
     const victim = org.employees[9] as Employee;
     const fp = fingerprint(prng);
@@ -127,7 +127,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
     });
   }
   {
-    const network = pool('ovh-57');
+    const network = networkById('ovh-57');
     const source = fresh(a, network);
     const name = `node-debug-${prng.hex(5)}`;
     const jti = `JTI=${prng.uuid()}`;
@@ -152,7 +152,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
     });
   }
   {
-    const network = pool('tencent');
+    const network = networkById('tencent');
     const source = fresh(a, network);
     const name = `kube-proxy-${prng.hex(5)}`;
     list.push({
@@ -178,7 +178,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
     });
   }
   {
-    const network = pool('alibaba');
+    const network = networkById('alibaba');
     const source = fresh(a, network);
     list.push({
       id: 'kong-admin-port-write',
@@ -201,7 +201,7 @@ export function procedures(a: Actions, liveDays: number): PlantedProcedure[] {
     });
   }
   {
-    const network = pool('digitalocean-209');
+    const network = networkById('digitalocean-209');
     const source = fresh(a, network);
     list.push({
       id: 'jenkins-script-console',
@@ -242,7 +242,7 @@ export function benign(a: Actions, bg: Background, liveDays: number): PlantedBen
       day: day(1),
       hour: 10,
       source,
-      network: pool('bt-business'),
+      network: networkById('bt-business'),
       identity: 'kim',
       credential: hire.fingerprint,
       plant(d, t) {
@@ -319,7 +319,7 @@ export function benign(a: Actions, bg: Background, liveDays: number): PlantedBen
   }
   {
     const e = employee(6);
-    const network = pool('telefonica');
+    const network = networkById('telefonica');
     const source = fresh(a, network);
     list.push({
       id: 'benign-travelling-admin',

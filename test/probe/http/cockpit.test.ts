@@ -8,6 +8,7 @@ import { sendHttp } from '../../../src/probe/http/client.js';
 import { createHttpFingerprinter } from '../../../src/probe/http/fingerprinter.js';
 import { runProbe } from '../../../src/probe/scheduler.js';
 import type { Observation } from '../../../src/probe/types.js';
+import { startPrometheus } from '../servers/debian.js';
 import { freePort, have, isLoopbackListen, launch, listeningAddresses, removeDir, tempDir, type Running } from '../servers/launch.js';
 
 // The real Cockpit web service (Debian package cockpit-ws; CI installs it, and openssl). Each instance is
@@ -153,8 +154,7 @@ describe.skipIf(!have('prometheus'))('port-9090 collision trap, other side: real
   beforeAll(async () => {
     dir = tempDir('prom-9090');
     port = await freePort();
-    writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-    prom = await launch('prometheus', [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`], [port]);
+    prom = await startPrometheus(dir, port);
   });
   afterAll(async () => {
     await prom?.stop();

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpFingerprinter } from '../../../src/probe/http/fingerprinter.js';
 import type { Finding } from '../../../src/model/finding.js';
 import type { Observation } from '../../../src/probe/types.js';
-import { freePort, have, isLoopbackListen, launch, listeningAddresses, removeDir, tempDir, type Running } from '../servers/launch.js';
+import { freePort, have, isLoopbackListen, listeningAddresses, removeDir, tempDir, type Running } from '../servers/launch.js';
+import { startHaproxyStats, startNginx, startPrometheus } from '../servers/debian.js';
 import { fixtureOf, serveRecorded, type RecordedServer } from '../servers/recorded.js';
 
 // nginx (Debian) as a gateway on loopback, forwarding admin routes to real HAProxy stats listeners and a real
@@ -34,48 +35,23 @@ describe.skipIf(!have('nginx') || !have('haproxy') || !have('prometheus'))('ngin
     dirs.push(hapDir);
     // statsRoot: a dedicated listener with `stats uri /` (every path is the page); statsAuth: the default URI
     // behind Basic auth with a custom realm.
-    writeFileSync(
-      join(hapDir, 'haproxy.cfg'),
-      `global
-  maxconn 100
-defaults
-  mode http
-  timeout client 5s
-  timeout server 5s
-  timeout connect 5s
-listen stats_root
-  bind 127.0.0.1:${port.statsRoot}
-  stats enable
-  stats uri /
-listen stats_auth
-  bind 127.0.0.1:${port.statsAuth}
-  stats enable
-  stats uri /haproxy?stats
-  stats realm Operations\\ only
-  stats auth ops:correct-horse
-`,
+    runs.push(
+      await startHaproxyStats(hapDir, [
+        { name: 'stats_root', port: port.statsRoot, uri: '/' },
+        { name: 'stats_auth', port: port.statsAuth, realm: 'Operations only', auth: 'ops:correct-horse' },
+      ]),
     );
-    runs.push(await launch('haproxy', ['-f', join(hapDir, 'haproxy.cfg'), '-db'], [port.statsRoot, port.statsAuth]));
     const promDir = tempDir('gw-prometheus');
     dirs.push(promDir);
-    writeFileSync(join(promDir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-    runs.push(await launch('prometheus', [`--config.file=${promDir}/prometheus.yml`, `--storage.tsdb.path=${promDir}/data`, `--web.listen-address=127.0.0.1:${port.prometheus}`], [port.prometheus]));
+    runs.push(await startPrometheus(promDir, port.prometheus));
     grafana = await serveRecorded(fixtureOf('grafana', 'Grafana 10 login required').server);
 
     const dir = tempDir('gw-nginx');
     dirs.push(dir);
-    mkdirSync(join(dir, 'tmp'));
     writeFileSync(join(dir, 'htpasswd'), 'ops:{PLAIN}correct-horse\n');
     writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>Shop</title></head><body><div id="app"></div></body></html>');
     const to = (p: number): string => `proxy_pass http://127.0.0.1:${p}/;`;
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `daemon off; master_process off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
-events {}
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-  server {
+    const gateway = `server {
     listen 127.0.0.1:${port.gateway};
     location = / { return 200 "gateway\\n"; }
     location /haproxy/ { ${to(port.statsRoot)} }
@@ -83,16 +59,9 @@ http {
     location /prometheus/ { ${to(port.prometheus)} }
     location /grafana/ { ${to(grafana.port)} }
     location /admin/ { auth_basic "Restricted"; auth_basic_user_file ${dir}/htpasswd; ${to(port.statsRoot)} }
-  }
-  server {
-    listen 127.0.0.1:${port.spa};
-    root ${dir};
-    location / { try_files $uri /index.html; }
-  }
-}
-`,
-    );
-    runs.push(await launch('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], [port.gateway, port.spa]));
+  }`;
+    const spa = `server { listen 127.0.0.1:${port.spa}; root ${dir}; location / { try_files $uri /index.html; } }`;
+    runs.push(await startNginx(dir, [gateway, spa], [port.gateway, port.spa]));
     gw = `http://127.0.0.1:${port.gateway}`;
   }, 60_000);
   afterAll(async () => {

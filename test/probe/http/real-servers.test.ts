@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpFingerprinter } from '../../../src/probe/http/fingerprinter.js';
 import type { Observation } from '../../../src/probe/types.js';
 import { freePort, have, isLoopbackListen, launch, listeningAddresses, makePki, removeDir, tempDir, type Running } from '../servers/launch.js';
+import { startHaproxyStats, startNginx, startPrometheus } from '../servers/debian.js';
 import { fixtureOf, serveRecorded, type RecordedServer } from '../servers/recorded.js';
 
 // Real servers from Debian packages, started here on loopback with their own temp dirs (CI installs:
@@ -30,25 +31,19 @@ describe.skipIf(!have('nginx') || !have('openssl'))('nginx TLS gateway (client c
     // Behind the gateway: the emulated Kubernetes API server (default RBAC) — nginx proxies to it.
     backend = await serveRecorded(fixtureOf('kube-apiserver', 'default kubeadm cluster (anonymous on, default RBAC)').server);
     for (const k of ['on', 'optional', 'off', 'spa']) port[k] = await freePort();
-    mkdirSync(join(dir, 'tmp'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>App</title></head><body><div id="root"></div></body></html>');
     const tlsCommon = `ssl_certificate ${pki.cert}; ssl_certificate_key ${pki.key}; ssl_client_certificate ${pki.ca};`;
     const proxy = `location / { proxy_pass http://127.0.0.1:${backend.port}; }`;
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `daemon off; master_process off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
-events {}
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-  server { listen 127.0.0.1:${port.on} ssl; ${tlsCommon} ssl_verify_client on; ${proxy} }
-  server { listen 127.0.0.1:${port.optional} ssl; ${tlsCommon} ssl_verify_client optional; ${proxy} }
-  server { listen 127.0.0.1:${port.off} ssl; ssl_certificate ${pki.cert}; ssl_certificate_key ${pki.key}; ${proxy} }
-  server { listen 127.0.0.1:${port.spa}; root ${dir}; location / { try_files $uri /index.html; } }
-}
-`,
+    nginx = await startNginx(
+      dir,
+      [
+        `server { listen 127.0.0.1:${port.on} ssl; ${tlsCommon} ssl_verify_client on; ${proxy} }`,
+        `server { listen 127.0.0.1:${port.optional} ssl; ${tlsCommon} ssl_verify_client optional; ${proxy} }`,
+        `server { listen 127.0.0.1:${port.off} ssl; ssl_certificate ${pki.cert}; ssl_certificate_key ${pki.key}; ${proxy} }`,
+        `server { listen 127.0.0.1:${port.spa}; root ${dir}; location / { try_files $uri /index.html; } }`,
+      ],
+      Object.values(port),
     );
-    nginx = await launch('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], Object.values(port));
   });
   afterAll(async () => {
     await nginx?.stop();
@@ -101,29 +96,10 @@ describe.skipIf(!have('haproxy'))('HAProxy stats: open (admin mode) vs basic aut
     dir = tempDir('haproxy');
     open = await freePort();
     guarded = await freePort();
-    const cfg = `global
-  maxconn 100
-defaults
-  mode http
-  timeout client 5s
-  timeout server 5s
-  timeout connect 5s
-listen stats_open
-  bind 127.0.0.1:${open}
-  stats enable
-  stats uri /haproxy?stats
-  stats admin if TRUE
-listen stats_guarded
-  bind 127.0.0.1:${guarded}
-  stats enable
-  stats uri /haproxy?stats
-  stats auth admin:correct-horse
-  stats hide-version
-backend app
-  server app1 127.0.0.1:9 disabled
-`;
-    writeFileSync(join(dir, 'haproxy.cfg'), cfg);
-    hap = await launch('haproxy', ['-f', join(dir, 'haproxy.cfg'), '-db'], [open, guarded]);
+    hap = await startHaproxyStats(dir, [
+      { name: 'stats_open', port: open, admin: true },
+      { name: 'stats_guarded', port: guarded, auth: 'admin:correct-horse', hideVersion: true },
+    ]);
   });
   afterAll(async () => {
     await hap?.stop();
@@ -159,10 +135,7 @@ describe.skipIf(!have('prometheus'))('Prometheus: admin API on vs off', () => {
       const dir = tempDir(`prom-${k}`);
       dirs.push(dir);
       ports[k] = await freePort();
-      writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-      const args = [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${ports[k]}`];
-      if (k === 'admin') args.push('--web.enable-admin-api');
-      runs.push(await launch('prometheus', args, [ports[k]]));
+      runs.push(await startPrometheus(dir, ports[k], { adminApi: k === 'admin' }));
     }
   });
   afterAll(async () => {
