@@ -4,7 +4,7 @@
  * loopback without TLS, and never loses a batch it answered 200 for, even when killed -9 right after.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,27 @@ describe('drawbridge serve (process)', () => {
       const open = found.findings.filter((f) => f.severity === 'high');
       expect(open.length).toBe(1);
       expect(open[0]!.subTechnique).toBe('unauthenticated-admin-interface');
+    } finally {
+      await stop(s);
+    }
+  });
+
+  it('takes its receivers and followed files from flags, and refuses a receiver beyond loopback', async () => {
+    const wide = cli(['serve', '--listen', '127.0.0.1:0', '--token-file', tokens, '--syslog', 'udp://0.0.0.0:0']);
+    expect(wide.status).toBe(2);
+    expect(wide.stderr).toContain('serve.syslog[0] udp://0.0.0.0:0: 0.0.0.0 is not a loopback address');
+    const log = join(dir, 'followed-auth.log');
+    writeFileSync(log, readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'logs', 'auth.log')));
+    const s = await startServe(join(dir, 'flags'), ['--syslog', 'udp://127.0.0.1:0', '--follow', `sshd=${log}`]);
+    try {
+      expect(s.stderr()).toMatch(/listening for syslog on udp:\/\/127\.0\.0\.1:\d+/);
+      const until = Date.now() + 60_000;
+      let got: { id: string; rule: string }[] = [];
+      while (Date.now() < until && got.length === 0) {
+        got = await alerts(s.port);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(got.length).toBeGreaterThan(0);
     } finally {
       await stop(s);
     }
