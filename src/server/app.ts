@@ -59,6 +59,12 @@ export interface ServeOptions {
   allowAnonymousRead?: boolean;
   /** Polling interval of the spool followers (ms). */
   pollMs?: number;
+  /**
+   * Quiet wall time (ms) after which a source is taken as caught up and stops holding event time back for
+   * the others (default 1 s). Records that come later than that and older than detect.outOfOrderness
+   * behind the others are late: processed, but out of order.
+   */
+  idleAfterMs?: number;
   /** Folder of the built dashboard; default dist/web of the package. */
   dashboardRoot?: string;
   /** For embedding and benchmarks: each committed alert, with ms since the request that carried its record. */
@@ -149,6 +155,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     syslog: inputs.syslog,
     syslogAllowRemote: opts.config.serve.syslogAllowRemote,
     pollMs: opts.pollMs,
+    idleAfterMs: opts.idleAfterMs,
     onAlert,
     onProgress: (p) => {
       // At most once a second; and at close.

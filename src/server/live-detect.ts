@@ -36,6 +36,8 @@ export interface LiveDetectOptions {
   onError: (error: unknown) => void;
   /** Polling interval of the followed files (ms). */
   pollMs?: number;
+  /** Quiet time after which a source stops holding event time back (default 1 s). */
+  idleAfterMs?: number;
   /** The digest the run folds its observations into. */
   observations: ObservationDigest;
 }
@@ -71,7 +73,7 @@ export class LiveDetect {
         // File-system events wake the readers at once; polling is only the fallback (each poll costs stat calls per file).
         pollMs: this.opts.pollMs ?? 1_000,
         // The spool files are written only by this process: a quiet one holds nothing back for long.
-        idleAfter: 1_000,
+        idleAfter: this.opts.idleAfterMs ?? 1_000,
         deadLetter,
         onAlert: (a) => this.opts.onAlert(a),
         onProgress: (p) => this.opts.onProgress?.(p),
