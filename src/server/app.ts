@@ -106,6 +106,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer> {
+  // Checked before anything is opened: a mistake names its key.
+  const inputs = serveInputs(opts.config);
   const bodyLimit = opts.bodyLimit ?? 16 * MiB;
   const https = opts.tls
     ? {
@@ -145,7 +147,6 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     observationsSaved = Date.now();
     db.putObservations(observations.takeChanged());
   };
-  const inputs = serveInputs(opts.config);
   let seen: DetectProgress = { records: 0, alerts: 0, rejected: 0, late: 0, watermark: -Infinity };
   const live = new LiveDetect({
     config: opts.config,

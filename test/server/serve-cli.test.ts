@@ -124,7 +124,8 @@ describe('drawbridge serve (process)', () => {
     }
   });
 
-  it('passes its own probe in TLS mode too, with and without a required client certificate', async () => {
+  // Two servers and two probe runs: generous on a loaded machine.
+  it('passes its own probe in TLS mode too, with and without a required client certificate', { timeout: 240_000 }, async () => {
     const pki = makePki(mkdtempSync(join(dir, 'pki-')));
     const tls = ['--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
     for (const [name, extra] of [
