@@ -3,6 +3,9 @@
 # (each test starts its own instance with its own config and stops it). Idempotent; run as root.
 set -euo pipefail
 PACKAGES=(openssh-server openssh-client nginx-light haproxy prometheus docker.io etcd-server openssl xrdp x11vnc xvfb redis-server cockpit-ws chromium)
+# The detect bench's peers (bench/detect-vs-peers.ts): fail2ban-regex and its stock sshd filter (the daemon
+# is never started), mawk, jq, and GNU time for their peak RSS.
+PACKAGES+=(fail2ban mawk jq time)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

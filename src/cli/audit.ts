@@ -9,6 +9,7 @@ interface AuditFlags extends CommonOptions {
   ignoreFile?: string;
   strict?: boolean;
   verbose?: boolean;
+  save?: boolean;
 }
 
 export function registerAudit(program: Command): void {
@@ -19,7 +20,8 @@ export function registerAudit(program: Command): void {
       .argument('<path...>', 'files or folders to audit (folders are walked; - reads standard input)')
       .option('--ignore-file <file>', 'accepted findings with reason and expiry (default: ./.drawbridgeignore when present)')
       .option('--strict', 'exit 2 when any input could not be read or parsed')
-      .option('-v, --verbose', 'after a folder audit, list the files that were skipped and why'),
+      .option('-v, --verbose', 'after a folder audit, list the files that were skipped and why')
+      .option('--save', 'keep the management endpoints the findings name in the state folder, for detect and "drawbridge surface" (replaces the last saved audit of the same paths)'),
     'audit',
   ).action(async (paths: string[], flags: AuditFlags) => {
     const config = resolveConfig(flags, 'audit');
@@ -64,6 +66,10 @@ export function registerAudit(program: Command): void {
       extra.expiredIgnores = outcome.expired.map((e) => ({ ...e }));
     }
     reportProblems(result.problems);
+    if (flags.save) {
+      const { saveRun } = await import('./save.js');
+      saveRun(config, 'audit', paths, findings);
+    }
     if (format === 'json') extra.problems = result.problems;
     const code = emit('audit', findings, format, config.failOn, format === 'json' ? extra : undefined);
     // An input named on the command line that is no known config must not pass a CI gate silently.

@@ -3,7 +3,8 @@ import type { ConfigOverride } from '../config/load.js';
 import type { Lens } from '../io/format/json.js';
 import { UsageError } from '../model/errors.js';
 
-type Kind = 'text' | 'number' | 'list' | 'asns' | 'ports';
+/** off: a --no-x flag that sets the key to false when given (and leaves the file's value alone otherwise). */
+type Kind = 'text' | 'number' | 'list' | 'asns' | 'ports' | 'off';
 
 /** A flag that overrides one drawbridge.yaml key ("every option also settable by flag"). */
 interface ConfigFlag {
@@ -30,6 +31,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { option: '--concurrency <n>', help: 'endpoints probed at once', path: ['probe', 'concurrency'], kind: 'number', lenses: ['probe'] },
   { option: '--rate <n>', help: 'new connections per second', path: ['probe', 'rate'], kind: 'number', lenses: ['probe'] },
   { option: '--max-addresses <n>', help: 'raise the ceiling on addresses one run may touch', path: ['probe', 'maxAddresses'], kind: 'number', lenses: ['probe'] },
+  { option: '--no-route-walk', help: "do not look for admin UIs on the catalogue's routes (/grafana/, /jenkins/ …) behind web servers and gateways", path: ['probe', 'routeWalk'], kind: 'off', lenses: ['probe'] },
   { option: '--learning-period <duration>', help: 'event time during which baselines learn and nothing alerts, e.g. 7d', path: ['detect', 'learningPeriod'], kind: 'text', lenses: ['detect'] },
   { option: '--baseline-expiry <duration>', help: 'forget baseline entries unseen for this long', path: ['detect', 'baselineExpiry'], kind: 'text', lenses: ['detect'] },
   { option: '--source-prefix-v4 <bits>', help: 'IPv4 prefix that makes one source range (default 24)', path: ['detect', 'sourcePrefixV4'], kind: 'number', lenses: ['detect'] },
@@ -54,6 +56,8 @@ function convert(f: ConfigFlag, flag: string, v: unknown): unknown {
   switch (f.kind) {
     case 'text':
       return v;
+    case 'off':
+      return false;
     case 'number': {
       const n = Number(v);
       if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number (got "${String(v)}")`);
@@ -86,7 +90,8 @@ export function configOverrides(cmdFlags: Record<string, unknown>, lens: Lens): 
     if (!f.lenses.includes(lens)) continue;
     const opt = new Option(f.option);
     const v = cmdFlags[opt.attributeName()];
-    if (v === undefined) continue;
+    // Commander defaults a --no-x flag to true; only its presence (false) overrides the file.
+    if (v === undefined || (f.kind === 'off' && v !== false)) continue;
     const flag = opt.long ?? f.option;
     if (f.kind === 'ports') {
       for (const [service, ports] of Object.entries(convert(f, flag, v) as Record<string, number[]>)) {

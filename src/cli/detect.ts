@@ -56,7 +56,7 @@ export function addDetectOptions(cmd: Command): Command {
     .option('--input-format <id>', `log format instead of detecting it: ${DECODERS.map((d) => d.id).join(', ')}`)
     .option('--fields <list>', 'field list for header-less flow logs, e.g. "version account-id interface-id srcaddr …"')
     .option('--from-start', 'read the files from their start again, ignoring where an earlier run stopped')
-    .option('--inventory <file...>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface');
+    .option('--inventory <file>', 'management endpoints from "drawbridge probe|audit … --format json" output, added to the surface; repeatable', collect);
 }
 
 /** The pipeline options the detection flags set. */
@@ -115,6 +115,10 @@ export function printDetectSummary(result: DetectResult, deadLetter: string | un
   process.stderr.write(
     `drawbridge: ${s.records} records, ${s.events} events, ${result.alerts.length} alerts, ${s.rejected} rejected, ${s.late} late\n`,
   );
+  // The store's working set is bounded: say when the bound dropped keys (they are re-read from the file as needed).
+  if (result.cache && result.cache.evicted > 0) {
+    process.stderr.write(`drawbridge: state working set ${result.cache.cached} keys, ${result.cache.evicted} evicted to stay within its bound\n`);
+  }
   if (s.rejected > 0) {
     for (const r of result.rejected.slice(0, 5)) warn(`${r.source}:${r.line}: rejected: ${r.reason}`);
     if (deadLetter) warn(`every rejected record is kept in ${deadLetter}`);

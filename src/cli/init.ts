@@ -65,6 +65,7 @@ probe:
   concurrency: 64      # connections in flight
   rate: 200            # new connections per second
   maxAddresses: 4096   # hard ceiling on addresses one run may touch
+  routeWalk: true      # look for admin UIs on the catalogue's routes (/grafana/, /jenkins/ …) behind web servers
 
 detect:
   learningPeriod: 0        # event time during which baselines fill and nothing alerts, e.g. 7d

@@ -10,6 +10,7 @@ interface ProbeFlags extends CommonOptions {
   tryDefaultCredentials?: boolean;
   verbose?: boolean;
   history?: boolean;
+  save?: boolean;
 }
 
 function progressBar(done: number, total: number): void {
@@ -29,6 +30,7 @@ export function registerProbe(program: Command): void {
       .option('--exclude <target>', 'an address or range never to touch; repeatable', collect)
       .option('--try-default-credentials', 'try the vendor default credentials listed in the catalogue (each attempt logged)')
       .option('-v, --verbose', 'log each authentication question asked and why ports were not identified')
+      .option('--save', 'keep the management endpoints found in the state folder, for detect and "drawbridge surface" (replaces the last saved probe of the same targets)')
       .option('--no-history', 'do not record this run in <state-dir>/probe.db nor compare it with the last run over the same scope'),
     'probe',
   ).action(async (targets: string[], flags: ProbeFlags) => {
@@ -73,6 +75,10 @@ export function registerProbe(program: Command): void {
         changes = h.changes;
         if (format === 'table') for (const line of formatChanges(changes)) warn(`${line}`);
       }
+    }
+    if (flags.save) {
+      const { saveRun } = await import('./save.js');
+      saveRun(config, 'probe', targets, result.findings, result.observations);
     }
     const services = result.observations.map((o) => ({
       host: o.endpoint.host,

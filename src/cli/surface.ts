@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listSurface, surfaceTable } from '../surface/list.js';
 import { withStateStore } from '../detect/state/index.js';
 import { storeOptions, type StoreFlags } from './baseline.js';
-import { resolveConfig } from './common.js';
+import { collect, resolveConfig } from './common.js';
 import { inventoryEndpoints } from './detect.js';
 import { UsageError } from './errors.js';
 
@@ -12,7 +12,7 @@ export function registerSurface(program: Command): void {
     program
       .command('surface')
       .description('list the management surface: endpoints from drawbridge.yaml, audit/probe inventories and what detect learned from the logs, with why')
-      .option('--inventory <file...>', 'also read "drawbridge probe|audit … --format json" output')
+      .option('--inventory <file>', 'also read "drawbridge probe|audit … --format json" output; repeatable', collect)
       .option('-f, --format <format>', 'table|json (default: table on a terminal, json otherwise)'),
   ).action((flags: StoreFlags & { inventory?: string[]; format?: string }) => {
     const config = resolveConfig(flags);

@@ -124,9 +124,11 @@ export const ConfigSchema = z
         rate: z.number().positive().default(200),
         /** Hard ceiling on addresses one run may touch. */
         maxAddresses: z.number().int().positive().default(4096),
+        /** Walk the catalogue's admin routes (/grafana/, /jenkins/ …) behind web servers and gateways. */
+        routeWalk: z.boolean().default(true),
       })
       .strict()
-      .default({ timeout: 5000, concurrency: 64, rate: 200, maxAddresses: 4096 }),
+      .default({ timeout: 5000, concurrency: 64, rate: 200, maxAddresses: 4096, routeWalk: true }),
     detect: z
       .object({
         /** Event-time period during which baselines learn and nothing alerts. */

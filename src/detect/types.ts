@@ -21,6 +21,12 @@ export interface DecodeContext {
   referenceTime?: () => number;
   /** Field list for header-less formats (e.g. AWS VPC Flow Logs custom format), from --fields. */
   fields?: string[];
+  /**
+   * The flows the run's detectors can use: accepted, to a destination port set to 1 here (detect builds it
+   * from the surface). A flow decoder may then answer [] for any other well-formed flow, read from the line
+   * without building an event; without it every flow is decoded.
+   */
+  flowPorts?: Uint8Array;
 }
 
 /** Per-stream decoding state (headers such as Zeek #fields or a VPC flow header line). */

@@ -1,4 +1,5 @@
 import { servicesByPort, type ManagementService } from '../catalog/services.js';
+import { grpcFingerprinter } from './grpc/fingerprinter.js';
 import { httpFingerprinter } from './http/fingerprinter.js';
 import { rdpFingerprinter } from './rdp/fingerprinter.js';
 import { sshFingerprinter } from './ssh/fingerprinter.js';
@@ -9,7 +10,7 @@ import { vncFingerprinter } from './vnc/fingerprinter.js';
  * Every fingerprinter a probe run may use, in preference order. A new protocol plugs in here:
  * implement Fingerprinter (src/probe/types.ts), name the catalogue protocols it handles, add it.
  */
-export const FINGERPRINTERS: Fingerprinter[] = [sshFingerprinter, vncFingerprinter, httpFingerprinter, rdpFingerprinter];
+export const FINGERPRINTERS: Fingerprinter[] = [sshFingerprinter, vncFingerprinter, httpFingerprinter, grpcFingerprinter, rdpFingerprinter];
 
 /** Catalogue protocol names a fingerprinter's `protocols` entry stands for. */
 function expand(protocol: string): string[] {
@@ -33,7 +34,9 @@ export function selectFingerprinters(
 ): Fingerprinter[] {
   const services = byPort.get(port) ?? [];
   const protocols = new Set(services.flatMap((s) => expand(s.protocol)));
-  const known = all.filter((f) => handles(f, protocols));
+  const known = all.filter((f) => handles(f, protocols) || f.ports?.includes(port) === true);
   if (known.length > 0) return known;
-  return [...all.filter((f) => f.serverSpeaksFirst), ...all.filter((f) => !f.serverSpeaksFirst)];
+  // Fingerprinters that claim ports of their own (gRPC) stay on those ports.
+  const general = all.filter((f) => f.ports === undefined);
+  return [...general.filter((f) => f.serverSpeaksFirst), ...general.filter((f) => !f.serverSpeaksFirst)];
 }

@@ -110,6 +110,7 @@ export async function runProbe(targets: string[], opts: RunProbeOptions): Promis
     connect,
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.tryDefaultCredentials ? { tryDefaultCredentials: true } : {}),
+    ...(probe.routeWalk ? {} : { routeWalk: false }),
   };
 
   const results: (Observation | undefined)[] = new Array(scope.endpoints.length);

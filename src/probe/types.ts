@@ -10,6 +10,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Only with --try-default-credentials: vendor defaults listed in the catalogue, each attempt logged. */
   tryDefaultCredentials?: boolean;
+  /** false: do not walk the catalogue's admin routes behind web servers and gateways (probe.routeWalk). */
+  routeWalk?: boolean;
   /** Where attempts and notable steps are logged (stderr by default). */
   log?: (message: string) => void;
   /**
@@ -69,6 +71,8 @@ export interface Fingerprinter {
   protocols: readonly string[];
   /** The server speaks first (SSH, VNC): tried first, passively, on ports the catalogue does not know. */
   serverSpeaksFirst?: boolean;
+  /** Catalogue ports this fingerprinter also claims, whatever protocol the catalogue gives them (gRPC on Ray's 10001). */
+  ports?: readonly number[];
   probe(endpoint: Endpoint, opts: ProbeOptions): Promise<Observation | undefined>;
 }
 

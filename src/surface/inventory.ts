@@ -23,8 +23,9 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 let signatureServices: Map<string, string> | undefined;
 
-/** Service of a probe finding: its signature's catalogue service, else the protocol its rule names. */
+/** Service of a probe finding: as stated (gRPC findings), its signature's catalogue service, else the protocol its rule names. */
 function probeService(rule: string, evidence: Record<string, unknown>): string {
+  if (typeof evidence.service === 'string' && evidence.service !== '') return evidence.service;
   const product = typeof evidence.product === 'string' ? evidence.product : undefined;
   if (product !== undefined) {
     signatureServices ??= new Map(probeSignatures().map((s) => [s.id, s.service ?? s.id]));
@@ -32,6 +33,23 @@ function probeService(rule: string, evidence: Record<string, unknown>): string {
   }
   const proto = rule.split('.')[1];
   return proto !== undefined && managementServices().some((s) => s.id === proto) ? proto : 'management';
+}
+
+/** The gateway route of a probe finding's URL ("http://h:8080/grafana/" → "/grafana/"); undefined at the root. */
+function routeOf(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const p = new URL(url).pathname;
+    return p === '/' || p === '' ? undefined : p;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A port as audit evidence states it: a number, or its decimal text (Kubernetes Service findings). */
+function portOf(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
 }
 
 function text(v: unknown): string | undefined {
@@ -47,9 +65,10 @@ function findingEndpoints(f: Record<string, unknown>, file: string, index: numbe
   if (typeof loc.host === 'string' && typeof loc.port === 'number') {
     const address = loc.host;
     const service = probeService(rule, evidence);
-    return [{ ...(isIp(address) ? { address } : { host: address }), port: loc.port, role: 'management', service, provenance: 'inventory', why: `${file}: probe finding ${id} (${rule})` }];
+    const path = routeOf(evidence.url);
+    return [{ ...(isIp(address) ? { address } : { host: address }), port: loc.port, ...(path ? { path } : {}), role: 'management', service, provenance: 'inventory', why: `${file}: probe finding ${id} (${rule})` }];
   }
-  const port = typeof evidence.port === 'number' ? evidence.port : undefined;
+  const port = portOf(evidence.port);
   if (port === undefined) return [];
   const addresses = [text(evidence.address), text(evidence.host), ...(Array.isArray(evidence.externalIPs) ? evidence.externalIPs.map(text) : [])].filter((a): a is string => a !== undefined && isIp(a));
   if (addresses.length === 0) return [];
@@ -68,6 +87,11 @@ export function parseInventory(textIn: string, file: string): Inventory {
   }
   const findings = isObj(doc) ? doc.findings : undefined;
   if (!Array.isArray(findings)) throw new InventoryError(`${file}: no "findings" array; expected the output of "drawbridge probe|audit … --format json"`);
+  return inventoryOf(findings, file);
+}
+
+/** The endpoints a list of audit/probe findings names; `file` starts each entry's why (a file, or the run saved). */
+export function inventoryOf(findings: readonly unknown[], file: string): Inventory {
   const endpoints: SurfaceEndpoint[] = [];
   let skipped = 0;
   findings.forEach((f, i) => {
@@ -75,7 +99,7 @@ export function parseInventory(textIn: string, file: string): Inventory {
     if (eps.length === 0) skipped++;
     for (const e of eps) {
       // One endpoint per address:port, however many findings name it.
-      if (!endpoints.some((x) => x.address === e.address && x.host === e.host && x.port === e.port)) endpoints.push(e);
+      if (!endpoints.some((x) => x.address === e.address && x.host === e.host && x.port === e.port && x.path === e.path)) endpoints.push(e);
     }
   });
   return { endpoints, skipped };

@@ -4,6 +4,7 @@ import type { BaselineAccess } from '../detect/state/types.js';
 import { surfaceCatalog } from './catalog.js';
 import { configEndpoints } from './config.js';
 import { learnedEndpoints } from './learned.js';
+import { savedEndpoints } from './saved.js';
 import type { SurfaceEndpoint } from './model.js';
 import { maxOf } from '../util/arrays.js';
 
@@ -16,7 +17,7 @@ export interface SurfaceListing {
 export function listSurface(config: DrawbridgeConfig, inventory: readonly SurfaceEndpoint[], store: BaselineAccess): SurfaceListing {
   const c = surfaceCatalog();
   return {
-    endpoints: [...configEndpoints(config), ...inventory, ...learnedEndpoints(store)],
+    endpoints: [...configEndpoints(config), ...inventory, ...savedEndpoints(store), ...learnedEndpoints(store)],
     catalogue: { sharedPorts: c.sharedPorts, adminPaths: c.adminPaths.map((a) => ({ prefix: a.prefix, service: a.service, scope: a.scope })) },
   };
 }

@@ -8,7 +8,8 @@ import type { SubTechnique } from '../model/technique.js';
 export type EndpointRole = 'management' | 'public';
 
 /** Where an entry came from. */
-export type Provenance = 'config' | 'inventory' | 'learned' | 'catalogue';
+/** probe / audit: saved by `drawbridge probe|audit … --save`; inventory: read from --inventory files. */
+export type Provenance = 'config' | 'inventory' | 'probe' | 'audit' | 'learned' | 'catalogue';
 
 export interface SurfaceEndpoint {
   /** IP or CIDR; absent: any address. */

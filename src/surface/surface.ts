@@ -69,6 +69,21 @@ export class Surface {
     return this.shared.has(port);
   }
 
+  /**
+   * The destination ports `flow` can answer for (1 = it may): management and shared ports and the
+   * ports of explicit entries. Undefined when an entry without a port makes every port possible.
+   */
+  flowPorts(): Uint8Array | undefined {
+    const ports = new Uint8Array(65536);
+    for (const c of this.forFlows) {
+      if (c.endpoint.port === undefined) return undefined;
+      ports[c.endpoint.port] = 1;
+    }
+    for (const p of this.opts.managementPorts.keys()) ports[p] = 1;
+    for (const p of this.shared) ports[p] = 1;
+    return ports;
+  }
+
   /** What an inbound flow to dst:port reaches; undefined for ports with nothing to do with management. */
   flow(dst: string, port: number, state?: StateView): Reach | undefined {
     for (const c of this.forFlows) {

@@ -111,6 +111,8 @@ describe('inventory from audit/probe JSON', () => {
           { id: 'DRB-2', rule: 'probe.http.kong-admin.advisory', location: { host: '127.0.0.1', port: 8001 }, evidence: { product: 'kong-admin' } },
           { id: 'DRB-3', rule: 'probe.ssh.password-auth', location: { host: '127.0.0.2', port: 22 }, evidence: {} },
           { id: 'DRB-4', rule: 'kubernetes.service-exposed', location: { file: 'svc.yaml', line: 3 }, evidence: { port: 6443, externalIPs: ['127.0.0.3'], backends: [{ service: 'kube-apiserver' }] } },
+          // Kubernetes Service findings state the port as text.
+          { id: 'DRB-6', rule: 'k8s-service-exposes-admin', location: { file: 'svc.yaml', line: 27 }, evidence: { port: '3000', externalIPs: ['127.0.0.4'], backends: [{ service: 'grafana' }] } },
           { id: 'DRB-5', rule: 'sshd.password-auth', location: { file: 'sshd_config', line: 9 }, evidence: {} },
         ],
       }),
@@ -120,6 +122,7 @@ describe('inventory from audit/probe JSON', () => {
       ['127.0.0.1', 8001, 'kong-admin', 'inventory'],
       ['127.0.0.2', 22, 'ssh', 'inventory'],
       ['127.0.0.3', 6443, 'kube-apiserver', 'inventory'],
+      ['127.0.0.4', 3000, 'grafana', 'inventory'],
     ]);
     expect(inv.skipped).toBe(1);
     expect(inv.endpoints[0]!.why).toBe('inv.json: probe finding DRB-1 (probe.http.kong-admin.open)');

@@ -3,12 +3,12 @@
  * the S3 header line or DecodeContext.fields; also CloudWatch Logs JSON exports whose
  * events[].message / logEvents[].message hold the records.
  */
-import type { FlowEvent, RecordRef } from '../../model/event.js';
-import type { DecodeContext, DecodeResult, Decoder, RecordDecoder } from '../types.js';
+import type { DrawbridgeEvent, FlowEvent, RecordRef } from '../../model/event.js';
+import { isRejection, type DecodeContext, type DecodeResult, type Decoder, type RecordDecoder } from '../types.js';
 import { arr, isObject, str } from './util/json.js';
 import { JsonDocReader } from './util/json-doc.js';
 import { decodeItems, lineNo, reject, sniffFraction } from './util/result.js';
-import { excerpt, ianaProtocol, isIpLiteral, own, parsePort, parseUint } from './util/text.js';
+import { excerpt, ianaProtocol, isIpLiteral, isIpLiteralAt, own, parsePort, parseUint } from './util/text.js';
 
 /** Every field in the order of the documentation's "available fields" table (v2 … v5). */
 const ALL_FIELDS = [
@@ -165,6 +165,14 @@ export function decodeRecord(parts: readonly string[], layout: Layout, ref: Reco
   return [ev];
 }
 
+/** What a record the run's detectors cannot use decodes to (shared: such a record costs no allocation). */
+const NOTHING = Object.freeze([]) as unknown as DrawbridgeEvent[];
+
+/** Whether the run's detectors can use a flow (DecodeContext.flowPorts; none given: every flow). */
+export function flowMatters(ports: Uint8Array | undefined, accept: boolean, dstPort: number): boolean {
+  return ports === undefined || (accept && ports[dstPort] === 1);
+}
+
 /** Field boundaries of the line readRecordInPlace is reading (reused: no allocation per line). */
 const STARTS = new Int32Array(64);
 const ENDS = new Int32Array(64);
@@ -175,8 +183,12 @@ const ENDS = new Int32Array(64);
  * interface copied out. Anything else — a header, a rejection, an odd spacing — returns undefined
  * and goes the general way (split, isHeaderLine, decodeRecord), which gives every answer its
  * wording; on the records it does accept, this gives the same event decodeRecord would.
+ *
+ * With `ports` (DecodeContext.flowPorts) it is also the pre-check: a well-formed flow the detectors
+ * cannot use (rejected, or to another port) is validated in place and answered with [], before any
+ * string is cut from the line or any object built.
  */
-export function readRecordInPlace(t: string, fixed: Layout | undefined, ref: RecordRef): DecodeResult | undefined {
+export function readRecordInPlace(t: string, fixed: Layout | undefined, ref: RecordRef, ports?: Uint8Array): DecodeResult | undefined {
   const len = t.length;
   // Only untrimmed lines starting with a digit: never a header (its tokens start with a letter).
   const c0 = t.charCodeAt(0);
@@ -211,9 +223,7 @@ export function readRecordInPlace(t: string, fixed: Layout | undefined, ref: Rec
   const srcAt = has(t, layout.pktSrc) ? layout.pktSrc : has(t, layout.src) ? layout.src : -1;
   const dstAt = has(t, layout.pktDst) ? layout.pktDst : has(t, layout.dst) ? layout.dst : -1;
   if (srcAt < 0 || dstAt < 0 || !has(t, layout.dstPort) || !has(t, layout.protocol) || !has(t, layout.action)) return undefined;
-  const src = text(t, srcAt);
-  const dst = text(t, dstAt);
-  if (!isIpLiteral(src) || !isIpLiteral(dst)) return undefined;
+  if (!isIpLiteralAt(t, STARTS[srcAt]!, ENDS[srcAt]!) || !isIpLiteralAt(t, STARTS[dstAt]!, ENDS[dstAt]!)) return undefined;
   const dstPort = uint(t, layout.dstPort);
   if (dstPort === undefined || dstPort > 65535) return undefined;
   let srcPort: number | undefined;
@@ -230,13 +240,14 @@ export function readRecordInPlace(t: string, fixed: Layout | undefined, ref: Rec
   const timeAt = has(t, layout.start) ? layout.start : has(t, layout.end) ? layout.end : -1;
   const secs = timeAt < 0 ? undefined : uint(t, timeAt);
   if (secs === undefined) return undefined;
+  if (!flowMatters(ports, accept, dstPort)) return NOTHING;
 
   const ev: FlowEvent = {
     kind: 'flow',
     time: secs * 1000,
     ref,
-    src: own(src),
-    dst: own(dst),
+    src: own(text(t, srcAt)),
+    dst: own(text(t, dstAt)),
     dstPort,
     protocol: ianaProtocol(proto),
     action: accept ? 'accept' : 'reject',
@@ -261,9 +272,11 @@ export function readRecordInPlace(t: string, fixed: Layout | undefined, ref: Rec
 class VpcFlowRecordDecoder implements RecordDecoder {
   private layout: Layout | undefined;
   private readonly json = new JsonDocReader();
+  private readonly ports: Uint8Array | undefined;
 
   constructor(ctx: DecodeContext) {
     if (ctx.fields && ctx.fields.length > 0) this.layout = compileLayout(ctx.fields);
+    this.ports = ctx.flowPorts;
   }
 
   line(text: string, ref: RecordRef): DecodeResult {
@@ -284,14 +297,17 @@ class VpcFlowRecordDecoder implements RecordDecoder {
   }
 
   private text(t: string, ref: RecordRef): DecodeResult {
-    const fast = readRecordInPlace(t, this.layout, ref);
+    const fast = readRecordInPlace(t, this.layout, ref, this.ports);
     if (fast !== undefined) return fast;
     const parts = t.trim().split(' ');
     if (isHeaderLine(parts)) {
       this.layout = compileLayout(parts);
       return [];
     }
-    return decodeRecord(parts, layoutFor(parts, this.layout), ref);
+    const r = decodeRecord(parts, layoutFor(parts, this.layout), ref);
+    const ports = this.ports;
+    if (ports === undefined || isRejection(r)) return r;
+    return r.filter((e) => e.kind === 'flow' && flowMatters(ports, e.action === 'accept', e.dstPort));
   }
 
 

@@ -40,6 +40,7 @@ import { closeSources, openSources, startRead, takeRead } from './sources.js';
 import { yearReference } from '../year-reference.js';
 import type { DetectOptions, DetectResult, DetectStats, Pending, RejectedRecord, RunSource } from './types.js';
 import { pushAll } from '../../util/arrays.js';
+import { savedEndpoints } from '../../surface/saved.js';
 
 export type * from './types.js';
 export { detectEnv } from './env.js';
@@ -67,7 +68,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   let asn = opts.asn;
   // The default ASN tables load only if an alert needs them.
   const lazyAsn: AsnLookup = { lookup: (ip) => (asn ??= openAsnDatabase()).lookup(ip) };
-  const env = detectEnv(config, lazyAsn, opts.inventory);
+  const env = detectEnv(config, lazyAsn, [...(opts.inventory ?? []), ...savedEndpoints(store)]);
   const digest = opts.observations ?? new ObservationDigest(config.detect.observationPeriod);
 
   const stats: DetectStats = { records: 0, events: 0, rejected: 0, late: 0 };
@@ -105,7 +106,13 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const decode = new DecodeStage(
     decoders,
     // Streams are written as they are read; files say when they were written (sources.ts).
-    { defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(), fields: opts.fields, referenceTime: yearReference(undefined, opts) },
+    {
+      defaultYear: new Date(opts.now ?? Date.now()).getUTCFullYear(),
+      fields: opts.fields,
+      referenceTime: yearReference(undefined, opts),
+      // The default detectors use only accepted flows the surface can place: the rest may skip decoding.
+      ...(opts.detectors === undefined ? { flowPorts: env.surface.flowPorts() } : {}),
+    },
     {
       record: (src, line, result) => {
         stats.records++;
@@ -148,6 +155,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         if (src.held.length > 0) decode.lines(src, [], true);
         pushAll(src.stale, src.open.filter((x) => x.pending > 0));
         src.open = [];
+        src.openFrom = 0;
       }
       if (r.done) finish(src, r.lines);
       else decode.lines(src, r.lines);
@@ -155,6 +163,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   };
 
   let incidents;
+  let cache;
   try {
     openSources(
       inputs,
@@ -220,6 +229,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     }
     if (order.size > 0) await commitBatch(() => {});
     incidents = correlate.incidents(alerts);
+    cache = store.cacheStats?.();
   } finally {
     await closeSources(sources);
     if (!opts.store) store.close();
@@ -230,5 +240,5 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     ...(s.startedAt && s.startedAt.offset > 0 ? { resumedAt: s.startedAt.offset } : {}),
     ...(s.failed ? { unreadable: s.failed } : {}),
   }));
-  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries };
+  return { alerts, incidents, observations: digest.list(lazyAsn), rejected, stats, sources: summaries, ...(cache ? { cache } : {}) };
 }

@@ -64,7 +64,7 @@ function openInput(input: string, opts: SourceOptions): RunSource {
 }
 
 export function newSource(name: string, key: string | undefined, reader: SourceReader, forced?: Decoder): RunSource {
-  return { name, key, reader, forced, records: 0, lastData: Date.now(), idle: false, sniffedAt: 0, stale: [], done: false, maxTime: -Infinity, open: [], held: [] };
+  return { name, key, reader, forced, records: 0, lastData: Date.now(), idle: false, sniffedAt: 0, stale: [], done: false, maxTime: -Infinity, open: [], openFrom: 0, held: [] };
 }
 
 /** Start the source's next read unless one is in flight; its outcome is kept on the source until taken. */
@@ -91,12 +91,24 @@ export function takeRead(src: RunSource): SourceRead {
  */
 export function resumePoint(src: RunSource): Checkpoint | undefined {
   if (!src.key) return undefined;
-  while (src.open.length > 0 && src.open[0]!.pending === 0) src.open.shift();
+  // Done records leave from the front; the array is cut only now and then (shift() copies a large array
+  // on every call, which made this loop quadratic in the records waiting).
+  const open = src.open;
+  let from = src.openFrom;
+  while (from < open.length && open[from]!.pending === 0) from++;
+  if (from === open.length) {
+    src.open = [];
+    from = 0;
+  } else if (from > 1024 && from * 2 > open.length) {
+    src.open = open.slice(from);
+    from = 0;
+  }
+  src.openFrom = from;
   const at = src.reader.position();
   if (src.stale.length > 0) src.stale = src.stale.filter((r) => r.pending > 0);
   // Records of the file rotated away still wait: their file is gone, so a restart reads the new one from 0.
   if (src.stale.length > 0) return { ...at, offset: 0, line: 0 };
-  const head = src.open[0];
+  const head = src.open[from];
   const held = src.held[0];
   const cp = head ? { offset: head.offset, line: head.line } : held ? { offset: held.offset, line: held.line - 1 } : { offset: at.offset, line: at.line };
   return { ...at, ...cp };

@@ -2,6 +2,7 @@
  * What the detect pipeline takes and gives (its options and result), and the per-source and per-record
  * state its stages hand each other. Stages are in the files named after them; index.ts composes them.
  */
+import type { CacheStats } from '../state/types.js';
 import type { DrawbridgeConfig } from '../../config/schema.js';
 import type { AsnLookup } from '../../intel/asn.js';
 import type { Checkpoint } from '../../io/sources/checkpoint.js';
@@ -60,6 +61,8 @@ export interface DetectResult {
   stats: DetectStats;
   /** One entry per input, in the order given. */
   sources: SourceSummary[];
+  /** The state store's working set at the end of the run (keys cached, keys evicted to bound it), when it caches. */
+  cache?: CacheStats;
 }
 
 export interface DetectOptions {
@@ -190,6 +193,8 @@ export interface RunSource {
   maxTime: number;
   /** Records with events still waiting in the order stage, in offset order. */
   open: RecordState[];
+  /** Entries of `open` before this index are done (resumePoint drops them in bulk). */
+  openFrom: number;
   /** Lines read but not yet decoded (waiting for enough lines to sniff the format). */
   held: Line[];
 }

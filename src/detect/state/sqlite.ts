@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { createStateFile } from '../../io/state-files.js';
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
-import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
+import type { BaselineEntry, CacheStats, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS seen (ns TEXT NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NUL
  */
 const LOAD_WHOLE_ROWS = 250_000;
 const MAX_CACHED = 1_000_000;
+
+export interface SqliteStoreOptions {
+  /** Cached keys a table may hold after a commit before its cache is dropped (default 1,000,000). */
+  maxCached?: number;
+}
+
 /** Changed rows the change log may hold before it is folded into the tables. */
 const FOLD_AFTER = 200_000;
 
@@ -153,8 +159,15 @@ export class SqliteStateStore implements StateStore {
   private readonly loggedSeen = new Set<SeenCell>();
   private readonly loggedMarks = new Set<MarkCell>();
   private readonly runTx: (fn: () => unknown) => unknown;
+  private readonly maxCached: number;
+  private evicted = 0;
+  private evictions = 0;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    opts: SqliteStoreOptions = {},
+  ) {
+    this.maxCached = opts.maxCached ?? MAX_CACHED;
     if (path !== ':memory:') createStateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -546,7 +559,9 @@ export class SqliteStateStore implements StateStore {
   /** Bound memory: after a commit every cell is clean, so an oversized cache can simply go. */
   private trim(): void {
     const trimOne = <C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>): void => {
-      if (cache.size <= MAX_CACHED || cache.dirty.length > 0) return;
+      if (cache.size <= this.maxCached || cache.dirty.length > 0) return;
+      this.evicted += cache.size;
+      this.evictions++;
       cache.tooBig = true;
       this.logPending = true;
       this.loggedSeen.clear();
@@ -556,6 +571,10 @@ export class SqliteStateStore implements StateStore {
     trimOne(this.seenCache);
     trimOne(this.markCache);
     trimOne(this.countCache);
+  }
+
+  cacheStats(): CacheStats {
+    return { cached: this.seenCache.size + this.markCache.size + this.countCache.size, evicted: this.evicted, evictions: this.evictions };
   }
 
   prune(now: number): void {

@@ -60,6 +60,14 @@ export interface Outbox {
   markSent(sink: string, ids: readonly string[]): void;
 }
 
+/** A store's in-memory working set: keys cached now, and keys dropped from it to stay within its bound. */
+export interface CacheStats {
+  cached: number;
+  evicted: number;
+  /** Times a cache was dropped whole. */
+  evictions: number;
+}
+
 export interface StateStore extends StateView, BaselineAccess, Outbox {
   readonly kind: 'memory' | 'sqlite' | 'redis';
   checkpoint(source: string): Checkpoint | undefined;
@@ -72,5 +80,7 @@ export interface StateStore extends StateView, BaselineAccess, Outbox {
   transaction<T>(fn: () => T): T;
   /** Drop entries whose time has passed (expired marks, counter events out of every window). */
   prune(now: number): void;
+  /** The working set's size and evictions, for stores that cache (SQLite). */
+  cacheStats?(): CacheStats;
   close(): void;
 }

@@ -148,7 +148,7 @@ export function createHttpFingerprinter(deps: HttpFingerprinterDeps = {}): Finge
       // A web server or gateway (nothing identified at the root, or a gateway product): walk the
       // catalogue's admin routes behind it.
       const findings: Finding[] = [];
-      if (result.nonce && (!v || v.signature.subTechnique === 'exposed-gateway')) {
+      if (result.nonce && opts.routeWalk !== false && (!v || v.signature.subTechnique === 'exposed-gateway')) {
         const walk = await walkRoutes(fetch, signatures, { noncePath, nonce: result.nonce });
         if (walk.routed.length) facts.routesAnswering = walk.routed;
         if (walk.truncated) facts.routeWalkTruncated = true;

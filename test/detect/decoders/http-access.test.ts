@@ -87,4 +87,17 @@ describe('Docker API paths', () => {
     expect(dockerCall('GET', '/version')).toBeUndefined();
     expect(dockerCall('GET', '/v1.45/info')).toEqual({ resource: 'info', verb: 'get' });
   });
+
+  it('does not read versioned APIs of other products as Docker calls', () => {
+    // Kong's token endpoint, OpenAI-style and other /v1, /v2 APIs: Docker's API version always has a minor.
+    expect(dockerCall('POST', '/v1/auth/token')).toBeUndefined();
+    expect(dockerCall('POST', '/v2/containers/create')).toBeUndefined();
+    expect(dockerCall('GET', '/v1/images/logo/png')).toBeUndefined();
+    expect(dockerCall('DELETE', '/v1/volumes/7')).toBeUndefined();
+    // Docker's leaf endpoints take no further path segment.
+    expect(dockerCall('POST', '/v1.45/auth/token')).toBeUndefined();
+    expect(dockerCall('GET', '/v1.45/version/x')).toBeUndefined();
+    expect(dockerCall('POST', '/v1.45/auth')).toEqual({ resource: 'auth', verb: 'post' });
+    expect(dockerCall('GET', '/v1.45/system/df')).toBeDefined();
+  });
 });

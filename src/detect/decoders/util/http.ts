@@ -66,7 +66,10 @@ export function queryParam(query: string | undefined, name: string): string | un
 const DOCKER_RESOURCES = new Set(['containers', 'images', 'exec', 'networks', 'volumes', 'swarm', 'services', 'nodes', 'secrets', 'configs', 'plugins', 'tasks', 'system', 'info', 'version', '_ping', 'events', 'build', 'auth', 'session', 'distribution', 'commit']);
 /** Without the /vX.Y prefix only unmistakably Docker paths count (/info, /events are common web paths). */
 const DOCKER_UNVERSIONED = new Set(['containers', 'images', 'exec', 'swarm', 'plugins', '_ping']);
-const API_VERSION = /^v\d+(\.\d+)?$/;
+/** Docker API versions always have a minor (v1.24 … v1.47); /v1/, /v2/ are other products' APIs (Kong, OpenAI). */
+const API_VERSION = /^v\d+\.\d+$/;
+/** Endpoints that take no further path segment (/v1.45/auth, not Kong's /v1/auth/token). */
+const DOCKER_LEAVES = new Set(['auth', 'info', 'version', '_ping', 'events', 'build', 'commit', 'session']);
 
 export interface DockerCall {
   resource: string;
@@ -85,6 +88,7 @@ export function dockerCall(method: string, path: string, query?: string): Docker
   if (resource === undefined || !(versioned ? DOCKER_RESOURCES : DOCKER_UNVERSIONED).has(resource)) return undefined;
   const a = seg[i + 1];
   const b = seg[i + 2];
+  if (DOCKER_LEAVES.has(resource) && a !== undefined && a !== '') return undefined;
   const m = method.toUpperCase();
   if (a === 'create' && m === 'POST') {
     const call: DockerCall = { resource, verb: 'create' };

@@ -55,12 +55,19 @@ export function parseIsoTime(s: string): number | undefined {
 
 /** Cheap IP literal check: dotted IPv4, or hex/colon IPv6 (optionally with an embedded IPv4 tail or %zone). */
 export function isIpLiteral(s: string): boolean {
-  const n = s.length;
+  return isIpLiteralAt(s, 0, s.length);
+}
+
+/** isIpLiteral of t[from, to), read in place (no substring for the dotted IPv4 common case). */
+export function isIpLiteralAt(t: string, from: number, to: number): boolean {
+  const n = to - from;
   if (n < 2 || n > 64) return false;
-  if (s.indexOf(':') === -1) return isIpv4(s);
+  let colon = false;
+  for (let i = from; i < to && !colon; i++) colon = t.charCodeAt(i) === 58;
+  if (!colon) return isIpv4At(t, from, to);
   let colons = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
     if (c === 58) colons++;
     else if (c === 37) return colons >= 2; // %zone suffix
     else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46)) return false;
@@ -68,12 +75,12 @@ export function isIpLiteral(s: string): boolean {
   return colons >= 2 && colons <= 7;
 }
 
-function isIpv4(s: string): boolean {
+function isIpv4At(t: string, from: number, to: number): boolean {
   let parts = 0;
   let digits = 0;
   let value = 0;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i === s.length ? 46 : s.charCodeAt(i);
+  for (let i = from; i <= to; i++) {
+    const c = i === to ? 46 : t.charCodeAt(i);
     if (c === 46) {
       if (digits === 0 || value > 255) return false;
       parts++;
