@@ -85,6 +85,19 @@ detect:
   #   maxConnectionsPerSource: 32  # TCP connections from one address
   #   frameTimeout: 30s            # a TCP message must be complete this long after its first byte
   #   idleTimeout: 5m              # a silent TCP connection is closed
+
+# drawbridge serve: what it reads besides what is posted to it, and what it audits and probes itself
+serve:
+  syslog: []               # receivers, e.g. [udp://127.0.0.1:5514, tcp://127.0.0.1:5514]
+  syslogAllowRemote: false # let them listen beyond loopback (syslog is unauthenticated)
+  follow: []               # files followed like detect --follow: a path, or { path: ..., format: sshd }
+  audit:
+    paths: []              # files and folders audited on POST /v1/runs/audit ...
+    every: 0               # ... and this often (0: only on request), e.g. 1h
+  probe:
+    targets: []            # the only targets it probes (POST /v1/runs/probe cannot name others)
+    ports: []              # ports for targets without one (default: the catalogue's)
+    every: 0               # how often (0: only on request), e.g. 6h
 `;
 
 export function registerInit(program: Command): void {

@@ -5,7 +5,10 @@
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import ipaddr from 'ipaddr.js';
-import { flagInt, resolveConfig, type CommonOptions } from './common.js';
+import type { DrawbridgeConfig } from '../config/schema.js';
+import { parsePortList } from '../probe/scope.js';
+import { parseFollowFlag, serveInputs } from '../server/serve-inputs.js';
+import { collect, flagDuration, flagInt, resolveConfig, type CommonOptions } from './common.js';
 import { addConfigFlags } from './config-flags.js';
 import { UsageError } from './errors.js';
 
@@ -21,6 +24,14 @@ interface ServeFlags {
   rateLimit?: string;
   allowAnonymousRead?: boolean;
   insecurePlainHttp?: boolean;
+  syslog?: string[];
+  syslogAllowRemote?: boolean;
+  follow?: string[];
+  audit?: string[];
+  auditEvery?: string;
+  probe?: string[];
+  probePorts?: string;
+  probeEvery?: string;
 }
 
 export function parseListen(s: string): { host: string; port: number } {
@@ -38,6 +49,29 @@ export function isLoopback(host: string): boolean {
   return a.range() === 'loopback';
 }
 
+/** The serve flags over drawbridge.yaml `serve:` (lists add to the file's, values replace them). */
+function withServeFlags(config: DrawbridgeConfig, flags: ServeFlags): DrawbridgeConfig {
+  const s = config.serve;
+  let ports = s.probe.ports;
+  if (flags.probePorts !== undefined) {
+    try {
+      ports = parsePortList(flags.probePorts);
+    } catch (e) {
+      throw new UsageError(`--probe-ports: ${(e as Error).message}`);
+    }
+  }
+  return {
+    ...config,
+    serve: {
+      syslog: [...s.syslog, ...(flags.syslog ?? [])],
+      syslogAllowRemote: s.syslogAllowRemote || flags.syslogAllowRemote === true,
+      follow: [...s.follow, ...(flags.follow ?? []).map(parseFollowFlag)],
+      audit: { paths: [...s.audit.paths, ...(flags.audit ?? [])], every: flags.auditEvery !== undefined ? flagDuration('--audit-every', flags.auditEvery) : s.audit.every },
+      probe: { targets: [...s.probe.targets, ...(flags.probe ?? [])], ports, every: flags.probeEvery !== undefined ? flagDuration('--probe-every', flags.probeEvery) : s.probe.every },
+    },
+  };
+}
+
 export function registerServe(program: Command): void {
   const cmd = program
     .command('serve')
@@ -52,6 +86,14 @@ export function registerServe(program: Command): void {
     .option('--rate-limit <n>', 'requests per minute per client', '1200')
     .option('--allow-anonymous-read', 'serve read routes without a token (a lab only: the server then reports itself as open)')
     .option('--insecure-plain-http', 'allow plain HTTP beyond loopback (not recommended)')
+    .option('--syslog <url>', 'also receive syslog on udp://HOST:PORT or tcp://HOST:PORT, as detect --syslog (serve.syslog); repeatable', collect)
+    .option('--syslog-allow-remote', 'let --syslog listen beyond loopback (syslog is unauthenticated)')
+    .option('--follow <[format=]file>', 'also follow a log file as it grows and rotates, as detect --follow; e.g. sshd=/var/log/auth.log (serve.follow); repeatable', collect)
+    .option('--audit <path>', 'a file or folder the server audits on POST /v1/runs/audit (serve.audit.paths); repeatable', collect)
+    .option('--audit-every <duration>', 'also audit them this often, e.g. 1h (serve.audit.every)')
+    .option('--probe <target>', 'a target the server may probe, on POST /v1/runs/probe; it probes no other (serve.probe.targets); repeatable', collect)
+    .option('--probe-ports <list>', 'ports for probe targets without one (serve.probe.ports)')
+    .option('--probe-every <duration>', 'also probe them this often, e.g. 6h (serve.probe.every)')
     .option('-c, --config <file>', 'drawbridge.yaml (default: ./drawbridge.yaml when present)');
   addConfigFlags(cmd, 'detect')
     .addHelpText(
@@ -71,7 +113,9 @@ Then open http://127.0.0.1:8787/ and paste a read or admin token.`,
       if (!isLoopback(host) && !flags.tlsCert && !flags.insecurePlainHttp) {
         throw new UsageError(`--listen ${flags.listen} is beyond loopback: give --tls-cert/--tls-key (and ideally --client-ca --require-client-cert), or --insecure-plain-http`);
       }
-      const config = resolveConfig(flags as CommonOptions, 'detect');
+      const config = withServeFlags(resolveConfig(flags as CommonOptions, 'detect'), flags);
+      // Receivers and followed files are checked before anything starts: a mistake names its key.
+      serveInputs(config);
       const { loadTokenFile, TokenSet } = await import('../server/tokens.js');
       const tokens = new TokenSet(loadTokenFile(flags.tokenFile));
       const { openStateStore } = await import('../detect/state/index.js');
@@ -93,6 +137,7 @@ Then open http://127.0.0.1:8787/ and paste a read or admin token.`,
       });
       if (flags.allowAnonymousRead) process.stderr.write('drawbridge: warning: --allow-anonymous-read: anyone who reaches the server can read alerts and findings\n');
       const bound = await server.listen(host, port);
+      for (const r of server.receivers()) process.stderr.write(`drawbridge: listening for syslog on ${r.transport}://${r.host.includes(':') ? `[${r.host}]` : r.host}:${r.port}\n`);
       process.stderr.write(`drawbridge: serving on ${bound.url} (state ${stateDir}, ${tokens.size} token${tokens.size === 1 ? '' : 's'})\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => resolve();

@@ -186,6 +186,38 @@ export const ConfigSchema = z
         bruteForceFailures: 5,
         syslog: SYSLOG_DEFAULTS,
       }),
+    /** `drawbridge serve`: what it reads besides what is posted to it, and the audits and probes it runs itself. */
+    serve: z
+      .object({
+        /** Syslog receivers (udp://HOST:PORT, tcp://HOST:PORT), as `detect --syslog`. */
+        syslog: z.array(z.string().min(1)).default([]),
+        /** Let syslog receivers listen beyond loopback (syslog is unauthenticated). */
+        syslogAllowRemote: z.boolean().default(false),
+        /** Log files followed as they grow and rotate, as `detect --follow`: a path, or { path, format }. */
+        follow: z.array(z.union([z.string().min(1), z.object({ path: z.string().min(1), format: z.string().min(1) }).strict()])).default([]),
+        audit: z
+          .object({
+            /** Files and folders the server audits (on POST /v1/runs/audit, and every `every` when set). */
+            paths: z.array(z.string().min(1)).default([]),
+            /** Period of the scheduled audit; 0: only on request. */
+            every: duration.default(0),
+          })
+          .strict()
+          .default({ paths: [], every: 0 }),
+        probe: z
+          .object({
+            /** Targets the server probes (host, host:port, CIDR); nothing else can be asked of it. */
+            targets: z.array(z.string().min(1)).default([]),
+            /** Ports for targets without one; default: the catalogue's management ports. */
+            ports: z.array(port).default([]),
+            /** Period of the scheduled probe; 0: only on request. */
+            every: duration.default(0),
+          })
+          .strict()
+          .default({ targets: [], ports: [], every: 0 }),
+      })
+      .strict()
+      .default({ syslog: [], syslogAllowRemote: false, follow: [], audit: { paths: [], every: 0 }, probe: { targets: [], ports: [], every: 0 } }),
   })
   .strict();
 

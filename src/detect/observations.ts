@@ -63,8 +63,21 @@ interface Bucket {
   last: number;
 }
 
+/** A bucket as JSON, for a digest kept across restarts (the server's). */
+export interface SavedBucket {
+  service: string;
+  start: number;
+  counts: Bucket['counts'];
+  ranges: [string, number][];
+  targets: string[];
+  first: number;
+  last: number;
+}
+
 export class ObservationDigest {
   private readonly buckets = new Map<string, Bucket>();
+  /** Buckets changed since the last `takeChanged`. */
+  private readonly changed = new Set<string>();
 
   constructor(private readonly period: number) {}
 
@@ -83,6 +96,25 @@ export class ObservationDigest {
     if (b.targets.size < MAX_TARGETS) b.targets.add(o.target);
     if (o.time < b.first) b.first = o.time;
     if (o.time > b.last) b.last = o.time;
+    this.changed.add(key);
+  }
+
+  /** The buckets changed since the last call, keyed, to be saved. */
+  takeChanged(): { key: string; bucket: SavedBucket }[] {
+    const out: { key: string; bucket: SavedBucket }[] = [];
+    for (const key of this.changed) {
+      const b = this.buckets.get(key)!;
+      out.push({ key, bucket: { service: b.service, start: b.start, counts: { ...b.counts }, ranges: [...b.ranges], targets: [...b.targets], first: b.first, last: b.last } });
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  /** Take back saved buckets (before anything is added). */
+  restore(saved: Iterable<SavedBucket>): void {
+    for (const b of saved) {
+      this.buckets.set(`${b.service}\u0000${b.start}`, { service: b.service, start: b.start, counts: { ...b.counts }, ranges: new Map(b.ranges), targets: new Set(b.targets), first: b.first, last: b.last });
+    }
   }
 
   get size(): number {

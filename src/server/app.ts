@@ -29,6 +29,9 @@ import { registerBaselineRoutes } from './routes/baselines.js';
 import { registerStreamRoute, AlertBus } from './routes/stream.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { ingestFormatsSet } from './routes/formats.js';
+import { serveInputs } from './serve-inputs.js';
+import { ServerRunner } from './runs.js';
+import { registerRunRoutes } from './routes/runs.js';
 
 export interface TlsFiles {
   cert: string;
@@ -56,12 +59,18 @@ export interface ServeOptions {
   allowAnonymousRead?: boolean;
   /** Polling interval of the spool followers (ms). */
   pollMs?: number;
+  /**
+   * Quiet wall time (ms) after which a source is taken as caught up and stops holding event time back for
+   * the others (default 1 s). Records that come later than that and older than detect.outOfOrderness
+   * behind the others are late: processed, but out of order.
+   */
+  idleAfterMs?: number;
   /** Folder of the built dashboard; default dist/web of the package. */
   dashboardRoot?: string;
   /** For embedding and benchmarks: each committed alert, with ms since the request that carried its record. */
   onCommittedAlert?: (alert: Alert, latencyMs: number | undefined) => void;
-  /** For embedding and benchmarks: detection's progress per format. */
-  onDetectProgress?: (format: string, p: DetectProgress) => void;
+  /** For embedding and benchmarks: detection's progress (totals since the server started). */
+  onDetectProgress?: (p: DetectProgress) => void;
   logger?: boolean;
 }
 
@@ -78,17 +87,14 @@ declare module 'fastify' {
 export interface DrawbridgeServer {
   app: FastifyInstance;
   metrics: ServerMetrics;
+  /** The syslog receivers' bound addresses (after listen). */
+  receivers(): { transport: string; host: string; port: number }[];
   /** Start detection and listen. Resolves with the bound address. */
   listen(host: string, port: number): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
 
 const MiB = 1024 * 1024;
-
-/** Format ids the ingest spool keeps a file for: every decoder. */
-export function ingestFormats(): string[] {
-  return [...ingestFormatsSet()];
-}
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
@@ -100,6 +106,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer> {
+  // Checked before anything is opened: a mistake names its key.
+  const inputs = serveInputs(opts.config);
   const bodyLimit = opts.bodyLimit ?? 16 * MiB;
   const https = opts.tls
     ? {
@@ -114,7 +122,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   const db = new ServerDb(join(opts.stateDir, 'server.db'));
   const spool = new IngestSpool({
     dir: join(opts.stateDir, 'ingest'),
-    formats: ingestFormats(),
+    formats: [...ingestFormatsSet()],
     maxPendingBytes: opts.maxPendingBytes ?? 256 * MiB,
     compactBytes: 64 * MiB,
     checkpoint: (file) => opts.store.checkpoint(file),
@@ -132,22 +140,43 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     bus.publish(a);
   };
   const observations = new ObservationDigest(opts.config.detect.observationPeriod);
+  // Detection resumes after what it committed: the observations of those records come from server.db.
+  observations.restore(db.observations());
+  let observationsSaved = 0;
+  const saveObservations = (): void => {
+    observationsSaved = Date.now();
+    db.putObservations(observations.takeChanged());
+  };
+  let seen: DetectProgress = { records: 0, alerts: 0, rejected: 0, late: 0, watermark: -Infinity };
   const live = new LiveDetect({
     config: opts.config,
     observations,
     store: opts.store,
-    files: new Map(ingestFormats().map((f) => [f, spool.path(f)])),
+    files: [...[...ingestFormatsSet()].map((format) => ({ path: spool.path(format), format })), ...inputs.follow],
+    syslog: inputs.syslog,
+    syslogAllowRemote: opts.config.serve.syslogAllowRemote,
     pollMs: opts.pollMs,
+    idleAfterMs: opts.idleAfterMs,
     onAlert,
-    onProgress: (format, p) => {
-      metrics.recordsProcessed.set({ format }, p.records);
-      opts.onDetectProgress?.(format, p);
+    onProgress: (p) => {
+      // At most once a second; and at close.
+      if (Date.now() - observationsSaved >= 1_000) saveObservations();
+      metrics.progress(seen, p);
+      seen = p;
+      opts.onDetectProgress?.(p);
     },
-    onError: (format, e) => {
-      metrics.detectErrors.inc({ format });
+    onError: (e) => {
+      metrics.detectErrors.inc();
       ready = false;
-      app.log.error({ err: e, format }, 'detection stopped');
+      app.log.error({ err: e }, 'detection stopped');
     },
+  });
+
+  const runner = new ServerRunner({
+    config: opts.config,
+    db,
+    onRun: (o, actor) => db.logAdmin({ time: o.finished, actor, action: `run.${o.lens}`, detail: { findings: o.findings, problems: o.problems.length } }),
+    onError: (lens, e) => app.log.error({ err: e, lens }, 'scheduled run failed'),
   });
 
   // Every response: the security headers; API responses are never cached.
@@ -192,6 +221,10 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   app.get('/metrics', { config: { scope: 'read' }, schema: { hide: true } }, async (_req, reply) => {
     metrics.queueBytes.set(spool.pendingBytes());
     metrics.spoolBytes.set(spool.sizeBytes());
+    for (const r of live.receivers) {
+      const name = `${r.transport}://${r.address.host.includes(':') ? `[${r.address.host}]` : r.address.host}:${r.address.port}`;
+      for (const outcome of ['accepted', 'rejected', 'dropped'] as const) metrics.syslogMessages.set({ receiver: name, outcome }, r.stats[outcome]);
+    }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -200,15 +233,18 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
   registerReadRoutes(app, { store: opts.store, db, config: opts.config, observations });
   registerBaselineRoutes(app, { store: opts.store, db, config: opts.config });
   registerStreamRoute(app, { bus, metrics });
+  registerRunRoutes(app, runner);
   registerDashboard(app, opts.dashboardRoot);
 
   return {
     app,
     metrics,
+    receivers: () => live.receivers.map((r) => ({ transport: r.transport, ...r.address })),
     async listen(host, port) {
-      live.start();
+      await live.start();
       await app.listen({ host, port });
       ready = true;
+      runner.start();
       const addr = app.server.address();
       const bound = typeof addr === 'object' && addr ? addr.port : port;
       const shown = host.includes(':') ? `[${host}]` : host;
@@ -218,7 +254,9 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
       ready = false;
       bus.close();
       await app.close();
+      await runner.stop();
       await live.stop();
+      saveObservations();
       spool.close();
       db.close();
     },

@@ -44,6 +44,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * Each event becomes one compact JSON line.
  */
 export function k8sAuditRecords(body: Buffer): string[] {
+  const fast = eventListItems(body);
+  if (fast) return fast;
   const text = body.toString('utf8').replace(/^\uFEFF/, '').trim();
   if (text === '') return [];
   let whole: unknown;
@@ -74,4 +76,119 @@ export function k8sAuditRecords(body: Buffer): string[] {
     if (!isObject(ev)) throw new BodyError(400, `line ${i + 1}: not a JSON object`);
     return [JSON.stringify(ev)];
   });
+}
+
+// Bytes the scanner looks at (all ASCII: UTF-8 continuation bytes never equal them).
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === LF || c === CR || c === 0x09;
+}
+
+/** End (exclusive) of the JSON string starting at `i` (a quote), or -1. */
+function stringEnd(b: Buffer, i: number): number {
+  for (let j = i + 1; ; ) {
+    const q = b.indexOf(QUOTE, j);
+    if (q < 0) return -1;
+    // Escaped when preceded by an odd number of backslashes.
+    let k = q - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+/** End (exclusive) of the JSON value starting at `i` (brackets and strings balanced), or -1. */
+function valueEnd(b: Buffer, i: number): number {
+  const first = b[i];
+  if (first === QUOTE) return stringEnd(b, i);
+  if (first !== LBRACE && first !== LBRACKET) {
+    let j = i;
+    while (j < b.length && b[j] !== COMMA && b[j] !== RBRACE && b[j] !== RBRACKET && !isSpace(b[j]!)) j++;
+    return j > i ? j : -1;
+  }
+  let depth = 0;
+  for (let j = i; j < b.length; j++) {
+    const c = b[j]!;
+    if (c === QUOTE) {
+      j = stringEnd(b, j) - 1;
+      if (j < 0) return -1;
+    } else if (c === LBRACE || c === LBRACKET) depth++;
+    else if (c === RBRACE || c === RBRACKET) {
+      if (--depth === 0) return j + 1;
+    }
+  }
+  return -1;
+}
+
+function skipSpace(b: Buffer, i: number): number {
+  while (i < b.length && isSpace(b[i]!)) i++;
+  return i;
+}
+
+/** One spool line of an item: JSON whitespace may hold line breaks (inside strings they would be escaped). */
+function itemLine(b: Buffer, start: number, end: number): string {
+  const slice = b.subarray(start, end);
+  if (slice.indexOf(LF) < 0 && slice.indexOf(CR) < 0) return slice.toString('utf8');
+  const copy = Buffer.from(slice);
+  for (let i = 0; i < copy.length; i++) if (copy[i] === LF || copy[i] === CR) copy[i] = 0x20;
+  return copy.toString('utf8');
+}
+
+/**
+ * The items of an `EventList` body as they were sent, without parsing each event and writing it again
+ * (detection parses every record anyway): a scan that follows strings and brackets only. Undefined when
+ * the body is not a well-formed top-level object with `"kind":"EventList"` and an `items` array of
+ * objects; the caller then parses it whole, which names what is wrong. An item that scans but is not
+ * valid JSON is rejected by the decoder and kept in the dead letter, as in a log file.
+ */
+export function eventListItems(body: Buffer): string[] | undefined {
+  let i = skipSpace(body, body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0);
+  if (body[i] !== LBRACE) return undefined;
+  i = skipSpace(body, i + 1);
+  let kind: string | undefined;
+  let items: string[] | undefined;
+  while (body[i] !== RBRACE) {
+    if (body[i] !== QUOTE) return undefined;
+    const keyEnd = stringEnd(body, i);
+    if (keyEnd < 0) return undefined;
+    const key = body.toString('utf8', i + 1, keyEnd - 1);
+    i = skipSpace(body, keyEnd);
+    if (body[i] !== COLON) return undefined;
+    i = skipSpace(body, i + 1);
+    if (key === 'items') {
+      if (body[i] !== LBRACKET) return undefined;
+      items = [];
+      i = skipSpace(body, i + 1);
+      while (body[i] !== RBRACKET) {
+        if (body[i] !== LBRACE) return undefined;
+        const end = valueEnd(body, i);
+        if (end < 0) return undefined;
+        items.push(itemLine(body, i, end));
+        i = skipSpace(body, end);
+        if (body[i] === COMMA) i = skipSpace(body, i + 1);
+        else if (body[i] !== RBRACKET) return undefined;
+      }
+      i++;
+    } else {
+      const end = valueEnd(body, i);
+      if (end < 0) return undefined;
+      if (key === 'kind') kind = body.toString('utf8', i, end);
+      i = end;
+    }
+    i = skipSpace(body, i);
+    if (body[i] === COMMA) i = skipSpace(body, i + 1);
+    else if (body[i] !== RBRACE) return undefined;
+  }
+  if (skipSpace(body, i + 1) !== body.length) return undefined;
+  return kind === '"EventList"' && items ? items : undefined;
 }

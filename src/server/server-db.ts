@@ -1,11 +1,13 @@
 /**
  * What the server keeps beside the detect state, in `<stateDir>/server.db` (SQLite, 0600): findings
- * posted by `audit`/`probe` runs, and the admin audit log (who approved, forgot or changed what).
+ * posted by `audit`/`probe` runs (or run by the server), the observations digest (so that a restart keeps
+ * what detection already read past), and the admin audit log (who approved, forgot or changed what).
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../model/finding.js';
+import type { SavedBucket } from '../detect/observations.js';
 
 export interface StoredFinding {
   lens: 'audit' | 'probe';
@@ -31,6 +33,7 @@ export class ServerDb {
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS findings (id TEXT PRIMARY KEY, lens TEXT NOT NULL, received TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS observations (key TEXT PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS admin_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
     `);
   }
@@ -47,6 +50,20 @@ export class ServerDb {
   findings(): StoredFinding[] {
     const rows = this.db.prepare('SELECT lens, received, json FROM findings ORDER BY id').all() as { lens: StoredFinding['lens']; received: string; json: string }[];
     return rows.map((r) => ({ lens: r.lens, received: r.received, finding: JSON.parse(r.json) as Finding }));
+  }
+
+  /** Observation digest buckets (replacing the saved ones with the same key). */
+  putObservations(buckets: readonly { key: string; bucket: SavedBucket }[]): void {
+    if (buckets.length === 0) return;
+    const put = this.db.prepare('INSERT OR REPLACE INTO observations (key, json) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const b of buckets) put.run(b.key, JSON.stringify(b.bucket));
+    })();
+  }
+
+  observations(): SavedBucket[] {
+    const rows = this.db.prepare('SELECT json FROM observations ORDER BY key').all() as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as SavedBucket);
   }
 
   logAdmin(entry: AdminLogEntry): void {

@@ -4,7 +4,7 @@
  * accepted batch survives a crash; the detect pipeline follows these files like any other log, so its
  * offsets commit with the state and a restart resumes exactly where detection left off.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SpoolOptions {
@@ -30,6 +30,8 @@ interface SpoolFile {
   fd: number;
   ino: number;
   size: number;
+  /** fsyncs in flight: the file is not rotated under them. */
+  syncing: number;
 }
 
 export class IngestSpool {
@@ -41,7 +43,7 @@ export class IngestSpool {
       const path = join(opts.dir, `${format}.log`);
       const fd = openSync(path, 'a', 0o600);
       const st = fstatSync(fd);
-      this.files.set(format, { path, fd, ino: st.ino, size: st.size });
+      this.files.set(format, { path, fd, ino: st.ino, size: st.size, syncing: 0 });
     }
   }
 
@@ -71,23 +73,32 @@ export class IngestSpool {
   }
 
   /**
-   * Append records (one per line, no newline inside) durably. Throws SpoolFullError when the pipeline is
-   * too far behind: the caller answers 503 with Retry-After and the sender keeps the batch.
+   * Append records (one per line, no newline inside). The write is synchronous, so batches keep their
+   * order and the range is known at once; `durable` resolves once they are on disk (fsync, off the event
+   * loop, so detection goes on meanwhile). Throws SpoolFullError when the pipeline is too far behind: the
+   * caller answers 503 with Retry-After and the sender keeps the batch.
    */
-  append(format: string, records: readonly string[]): { file: string; start: number; end: number } {
+  append(format: string, records: readonly string[]): { file: string; start: number; end: number; durable: Promise<void> } {
     const f = this.files.get(format);
     if (!f) throw new Error(`no spool for format ${format}`);
-    if (records.length === 0) return { file: f.path, start: f.size, end: f.size };
+    if (records.length === 0) return { file: f.path, start: f.size, end: f.size, durable: Promise.resolve() };
     const pending = this.pendingBytes();
     if (pending > this.opts.maxPendingBytes) throw new SpoolFullError(pending);
     this.compact(f);
     const buf = Buffer.from(records.join('\n') + '\n', 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(f.fd, buf, off, buf.length - off);
-    fsyncSync(f.fd);
     const start = f.size;
     f.size += buf.length;
-    return { file: f.path, start, end: f.size };
+    f.syncing++;
+    const durable = new Promise<void>((ok, fail) =>
+      fsync(f.fd, (e) => {
+        f.syncing--;
+        if (e) fail(e);
+        else ok();
+      }),
+    );
+    return { file: f.path, start, end: f.size, durable };
   }
 
   /** Bytes of the current file that detect has committed (a checkpoint of an older inode counts 0). */
@@ -102,7 +113,7 @@ export class IngestSpool {
    * and reads it from its start, as it does for a rotated log (a truncation could be missed).
    */
   private compact(f: SpoolFile): void {
-    if (f.size < this.opts.compactBytes || this.processed(f) < f.size) return;
+    if (f.size < this.opts.compactBytes || f.syncing > 0 || this.processed(f) < f.size) return;
     closeSync(f.fd);
     renameSync(f.path, `${f.path}.done`);
     f.fd = openSync(f.path, 'a', 0o600);

@@ -45,6 +45,8 @@ const NOT_RUN: Record<string, string> = {
   'drawbridge emulate --profile basic --seed 7 --out /tmp/week': 'minutes of work; test/emulate/determinism.test.ts runs emulate',
   'helm template my-release ./chart | drawbridge audit -': 'needs helm and a chart; test/cli/audit-recognition.test.ts pipes rendered manifests into audit -',
   'drawbridge serve --token-file tokens.txt': 'runs until stopped; test/server/ starts it on loopback',
+  'drawbridge serve --token-file tokens.txt --syslog udp://127.0.0.1:5514 --follow sshd=/var/log/auth.log --audit /etc/ssh --audit-every 1h --probe 127.0.0.1 --probe-every 6h':
+    'runs until stopped; test/server/serve-sources.test.ts starts it with a receiver, a followed file, audit and probe runs',
   'drawbridge k8s webhook-config --server https://HOST:8787 --ca ca.pem --token-file tokens.txt --out audit-webhook.yaml':
     'HOST and ca.pem stand for the user\'s own; test/server/webhook-config.test.ts',
 };

@@ -1,14 +1,15 @@
 /**
  * `drawbridge serve` as a process: it listens on loopback only, passes Drawbridge's own probe with its
- * secure defaults (and is reported open when started insecurely on purpose), refuses to listen beyond
+ * secure defaults, over TLS too (and is reported open when started insecurely on purpose), refuses to listen beyond
  * loopback without TLS, and never loses a batch it answered 200 for, even when killed -9 right after.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../probe/helpers/sshd.js';
+import { makePki } from './helpers/certs.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'bin.ts');
 const TSX = join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -123,6 +124,29 @@ describe('drawbridge serve (process)', () => {
     }
   });
 
+  // Two servers and two probe runs: generous on a loaded machine.
+  it('passes its own probe in TLS mode too, with and without a required client certificate', { timeout: 240_000 }, async () => {
+    const pki = makePki(mkdtempSync(join(dir, 'pki-')));
+    const tls = ['--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
+    for (const [name, extra] of [
+      ['tls', tls],
+      ['mtls', [...tls, '--client-ca', pki.ca, '--require-client-cert']],
+    ] as const) {
+      const s = await startServe(join(dir, name), [...extra]);
+      try {
+        expect(s.stderr()).toContain(`serving on https://127.0.0.1:${s.port}`);
+        const probe = cli(['probe', '127.0.0.1', '-p', String(s.port), '-f', 'json']);
+        const found = JSON.parse(probe.stdout) as { findings: { rule: string; severity: string }[] };
+        expect(found.findings.filter((f) => f.severity !== 'info'), name).toEqual([]);
+        expect(probe.status, name).toBe(0);
+        // Over TLS alone the probe still recognises the server (so nothing above info is a verdict, not blindness).
+        if (name === 'tls') expect(probe.stdout).toMatch(/"product": "drawbridge"/);
+      } finally {
+        await stop(s);
+      }
+    }
+  });
+
   it('is reported open by its own probe when read routes are opened on purpose', async () => {
     const s = await startServe(join(dir, 'open'), ['--allow-anonymous-read']);
     try {
@@ -132,6 +156,27 @@ describe('drawbridge serve (process)', () => {
       const open = found.findings.filter((f) => f.severity === 'high');
       expect(open.length).toBe(1);
       expect(open[0]!.subTechnique).toBe('unauthenticated-admin-interface');
+    } finally {
+      await stop(s);
+    }
+  });
+
+  it('takes its receivers and followed files from flags, and refuses a receiver beyond loopback', async () => {
+    const wide = cli(['serve', '--listen', '127.0.0.1:0', '--token-file', tokens, '--syslog', 'udp://0.0.0.0:0']);
+    expect(wide.status).toBe(2);
+    expect(wide.stderr).toContain('serve.syslog[0] udp://0.0.0.0:0: 0.0.0.0 is not a loopback address');
+    const log = join(dir, 'followed-auth.log');
+    writeFileSync(log, readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'logs', 'auth.log')));
+    const s = await startServe(join(dir, 'flags'), ['--syslog', 'udp://127.0.0.1:0', '--follow', `sshd=${log}`]);
+    try {
+      expect(s.stderr()).toMatch(/listening for syslog on udp:\/\/127\.0\.0\.1:\d+/);
+      const until = Date.now() + 60_000;
+      let got: { id: string; rule: string }[] = [];
+      while (Date.now() < until && got.length === 0) {
+        got = await alerts(s.port);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(got.length).toBeGreaterThan(0);
     } finally {
       await stop(s);
     }

@@ -1,69 +1,19 @@
-/** Shapes the API returns (the subset the dashboard shows). */
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+/**
+ * Shapes the API returns, as the server's own types (type-only imports: nothing of src/ is bundled), so
+ * that the dashboard and the routes cannot drift apart. Where a route reshapes a value for JSON (times
+ * as ISO strings, a lens added), the type says so here.
+ */
+import type { BaselineRow as StoredBaselineRow } from '../../src/detect/baseline.js';
+import type { Finding as ModelFinding } from '../../src/model/finding.js';
 
-export interface Alert {
-  id: string;
-  rule: string;
-  subTechnique: string;
-  control: string;
-  severity: Severity;
-  title: string;
-  asset: string;
-  time: string;
-  incident?: string;
-  remediation: string;
-  evidence: Record<string, unknown>;
-}
+export type { Severity } from '../../src/model/severity.js';
+export type { Alert } from '../../src/model/finding.js';
+export type { Incident, IncidentStep } from '../../src/detect/incidents.js';
+export type { LensCell, Overview as Surface } from '../../src/server/overview.js';
+export type { Observation } from '../../src/detect/observations.js';
 
-export interface Finding {
-  id: string;
-  rule: string;
-  subTechnique: string;
-  control: string;
-  severity: Severity;
-  title: string;
-  asset: string;
-  lens: 'audit' | 'probe';
-  location: { file?: string; line?: number; host?: string; port?: number };
-  remediation: string;
-}
+/** GET /v1/findings: a stored finding with the lens that produced it and when it was stored. */
+export type Finding = ModelFinding & { lens: 'audit' | 'probe'; received: string };
 
-export interface IncidentStep {
-  alert: string;
-  time: string;
-  rule: string;
-  severity: Severity;
-  stage: string;
-  title: string;
-}
-
-export interface Incident {
-  id: string;
-  severity: Severity;
-  fullChain: boolean;
-  stages: string[];
-  title: string;
-  start: string;
-  end: string;
-  sources: string[];
-  users: string[];
-  timeline: IncidentStep[];
-}
-
-export interface LensCell {
-  count: number;
-  worst?: Severity;
-}
-
-export interface Surface {
-  matrix: { subTechnique: string; name: string; audit: LensCell; probe: LensCell; detect: LensCell }[];
-  assets: { asset: string; audit: LensCell; probe: LensCell; detect: LensCell; subTechniques: string[] }[];
-}
-
-export interface BaselineRow {
-  detector: string;
-  key: string;
-  first: string;
-  last?: string;
-  approved: boolean;
-}
+/** GET /v1/baselines: times as ISO strings. */
+export type BaselineRow = Omit<StoredBaselineRow, 'first' | 'last'> & { first: string; last?: string };

@@ -28,7 +28,7 @@ import { DECODERS, decoderById } from '../decoders/index.js';
 import { DETECTORS } from '../detectors/index.js';
 import { openStateStore, stateDirOf } from '../state/index.js';
 import { flatCopy } from '../strings.js';
-import { isRejection, type DecodeResult } from '../types.js';
+import { isRejection, type DecodeResult, type Decoder } from '../types.js';
 import { CommitStage } from './commit.js';
 import { CorrelateStage } from './correlate.js';
 import { DecodeStage } from './decode.js';
@@ -57,6 +57,12 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
   const forced = opts.format !== undefined ? decoderById(opts.format, decoders) : undefined;
   if (opts.format !== undefined && !forced) {
     throw new Error(`unknown log format "${opts.format}" (known: ${decoders.map((d) => d.id).join(', ')})`);
+  }
+  const forcedPer = new Map<string, Decoder>();
+  for (const [input, id] of opts.formats ?? []) {
+    const d = decoderById(id, decoders);
+    if (!d) throw new Error(`${input}: unknown log format "${id}" (known: ${decoders.map((x) => x.id).join(', ')})`);
+    forcedPer.set(input, d);
   }
   const store = opts.store ?? openStateStore(config);
   let asn = opts.asn;
@@ -132,7 +138,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
     kept = [];
     pushAll(alerts, fresh);
     await deliver.deliver(fresh);
-    opts.onProgress?.({ records: stats.records, alerts: alerts.length, watermark: order.released });
+    opts.onProgress?.({ records: stats.records, alerts: alerts.length, rejected: stats.rejected, late: stats.late, watermark: order.released });
   };
 
   /** The end of a source's lines (or of the run): decode what is held, flush the decoder, stop holding the watermark. */
@@ -167,6 +173,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
         store,
         decoders,
         forced,
+        forcedPer,
         follow: opts.follow,
         fromStart: opts.fromStart,
         stdin: opts.stdin,

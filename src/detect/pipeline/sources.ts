@@ -20,6 +20,8 @@ export interface SourceOptions {
   decoders: readonly Decoder[];
   /** The decoder named for the whole run, if any. */
   forced?: Decoder;
+  /** Decoders named per input, over `forced`. */
+  forcedPer?: ReadonlyMap<string, Decoder>;
   follow?: boolean;
   fromStart?: boolean;
   stdin?: AsyncIterable<unknown>;
@@ -59,7 +61,7 @@ function openInput(input: string, opts: SourceOptions): RunSource {
     : opts.follow
       ? followFileReader(key, cp, { signal: opts.signal, chunkSize: opts.chunkSize, pollMs: opts.pollMs })
       : onceFileReader(key, cp, opts.chunkSize);
-  const src = newSource(input, key, reader, opts.forced);
+  const src = newSource(input, key, reader, opts.forcedPer?.get(input) ?? opts.forced);
   src.startedAt = reader.position();
   src.writtenBy = yearReference(key, { now: opts.now, follow: opts.follow && !gzip });
   return src;

@@ -69,6 +69,8 @@ export interface DetectOptions {
   config: DrawbridgeConfig;
   /** Decoder id; otherwise each source's format is sniffed from its first lines. */
   format?: string;
+  /** Decoder id per input (as named in `inputs`), over `format`: a server's spool holds one file per format. */
+  formats?: ReadonlyMap<string, string>;
   /** State store; default: SQLite at <stateDir>/state.db (opened and closed by this run). */
   store?: StateStore;
   /** Digest the run folds its observations into (a server shares one across its runs); default: the run's own. */
@@ -131,6 +133,10 @@ export interface DetectOptions {
 export interface DetectProgress {
   records: number;
   alerts: number;
+  /** Records no decoder could read (kept in the dead letter). */
+  rejected: number;
+  /** Events that arrived after the watermark had passed their time. */
+  late: number;
   /** Event time (epoch ms) up to which events have been processed. */
   watermark: number;
 }

@@ -23,11 +23,13 @@ const acceptedSchema = {
 } as const;
 
 export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  const accept = (format: string, records: string[], started: number, reply: FastifyReply): FastifyReply => {
+  const accept = async (format: string, records: string[], started: number, reply: FastifyReply): Promise<FastifyReply> => {
     try {
       const at = Date.now();
       const range = deps.spool.append(format, records);
       deps.arrivals.note(range.file, range.start, range.end, at);
+      // Answered only once the batch is on disk.
+      await range.durable;
     } catch (e) {
       if (e instanceof SpoolFullError) {
         deps.metrics.batchesRefused.inc({ reason: 'backpressure' });
@@ -65,7 +67,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         const started = performance.now();
         try {
           const body = decodeBody((req.body as Buffer | undefined) ?? Buffer.alloc(0), req.headers['content-encoding'], deps.bodyLimit);
-          return accept('k8s-audit', k8sAuditRecords(body), started, reply);
+          return await accept('k8s-audit', k8sAuditRecords(body), started, reply);
         } catch (e) {
           return refuse(e, reply);
         }
@@ -93,7 +95,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         try {
           const body = decodeBody((req.body as Buffer | undefined) ?? Buffer.alloc(0), req.headers['content-encoding'], deps.bodyLimit);
           const records = format === 'k8s-audit' ? k8sAuditRecords(body) : textRecords(body);
-          return accept(format, records, started, reply);
+          return await accept(format, records, started, reply);
         } catch (e) {
           return refuse(e, reply);
         }

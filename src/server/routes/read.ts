@@ -17,7 +17,7 @@ export interface ReadDeps {
   store: StateStore;
   db: ServerDb;
   config: DrawbridgeConfig;
-  /** Observations since the server started (the digest is kept in memory). */
+  /** Observations: the digest detection folds into, kept in server.db across restarts. */
   observations: ObservationDigest;
 }
 

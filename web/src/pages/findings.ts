@@ -7,7 +7,8 @@ import { Loading, Sev, useLoad, type PageProps } from './common.js';
 const RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 function where(f: Finding): string {
-  return f.location.file !== undefined ? `${f.location.file}:${f.location.line ?? 0}` : `${f.location.host ?? ''}:${f.location.port ?? ''}`;
+  const l = f.location;
+  return 'file' in l ? `${l.file}:${l.line}` : 'host' in l ? `${l.host}:${l.port}` : `${l.source}@${l.offset}`;
 }
 
 export function FindingsPage(props: PageProps) {

@@ -5,23 +5,7 @@
 import { html } from 'htm/preact';
 import { get } from '../api.js';
 import { Loading, useLoad, type PageProps } from './common.js';
-
-/** One digest line: a service over one period (detect's observations). */
-export interface Observation {
-  service: string;
-  start: string;
-  end: string;
-  connections: number;
-  failedLogins: number;
-  requests: number;
-  /** Distinct source ranges. */
-  ranges: number;
-  targets: number;
-  topRanges: { range: string; count: number }[];
-  topAsns: { asn: number; org: string; count: number }[];
-  firstSeen: string;
-  lastSeen: string;
-}
+import type { Observation } from '../types.js';
 
 function Bars(props: { rows: { label: string; value: number }[]; title: string }) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
