@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { parseConfig } from '../../src/config/load.js';
 import { runDetect } from '../../src/detect/engine.js';
 import { SqliteStateStore } from '../../src/detect/state/sqlite.js';
@@ -58,16 +59,6 @@ async function getJson<T>(base: string, path: string, token = READ): Promise<T> 
   const r = await fetch(base + path, { headers: auth(token) });
   expect(r.status, `${path}: ${r.status}`).toBe(200);
   return (await r.json()) as T;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function alertsOf(base: string): Promise<Alert[]> {

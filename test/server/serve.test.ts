@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { parseConfig } from '../../src/config/load.js';
 import { runDetect } from '../../src/detect/engine.js';
 import { SqliteStateStore } from '../../src/detect/state/sqlite.js';
@@ -39,16 +40,6 @@ async function getJson<T>(path: string, token = READ): Promise<T> {
 /** Comparable view of an alert: everything but where its record was stored. */
 function view(a: Alert): string {
   return JSON.stringify([a.rule, a.severity, a.asset, a.time, a.title, a.subTechnique, a.control]);
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 beforeAll(async () => {
