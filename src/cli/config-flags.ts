@@ -56,8 +56,9 @@ export function addConfigFlags(cmd: Command, lens: Lens): Command {
   for (const f of CONFIG_FLAGS) {
     if (!f.lenses.includes(lens)) continue;
     // Lists take one value per flag and repeat: a variadic flag would swallow the paths after it.
-    const option = new Option(f.option, f.kind === 'text' || f.kind === 'number' ? f.help : `${f.help}; repeatable`);
-    cmd.addOption(f.kind === 'text' || f.kind === 'number' ? option : option.argParser(collect));
+    const single = f.kind === 'text' || f.kind === 'number' || f.kind === 'off';
+    const option = new Option(f.option, single ? f.help : `${f.help}; repeatable`);
+    cmd.addOption(single ? option : option.argParser(collect));
   }
   return cmd;
 }
