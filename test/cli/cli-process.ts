@@ -1,9 +1,6 @@
 /** The CLI as a child process (loaded through tsx), with its output collected as it comes. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = import.meta.resolve('tsx');
+import { BIN, TSX } from './run-cli.js';
 
 export interface CliProcess {
   child: ChildProcess;
@@ -14,7 +11,7 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], cwd: string): CliProcess {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/bin.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'src/cli/bin.ts');
 // Resolved here so that commands can run with any working directory.
-const TSX = import.meta.resolve('tsx');
+export const TSX = import.meta.resolve('tsx');
 
 export interface CliRun {
   code: number | null;
