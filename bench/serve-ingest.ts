@@ -72,15 +72,21 @@ async function webhookRun(dir: string, bodies: { body: string; events: number }[
   });
   const { url } = await server.listen('127.0.0.1', 0);
   const total = bodies.reduce((s, b) => s + b.events, 0);
+  const job: PostJob = { url: `${url}/v1/ingest/k8s-audit`, token: TOKEN, bodies: bodies.map((b) => b.body), connections, ...(rate ? { rate } : {}) };
+  // The worker loads TypeScript through tsx's API (loader flags do not reach workers on Node 20).
+  const entry = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(new URL('./lib/post-worker.ts', import.meta.url).href)}); })`;
+  const w = new Worker(entry, { eval: true, workerData: job });
+  // The sender is started and holds its bodies before the clock starts: a sender is another process.
+  await new Promise<void>((ok, fail) => {
+    w.once('message', () => ok());
+    w.once('error', fail);
+  });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const job: PostJob = { url: `${url}/v1/ingest/k8s-audit`, token: TOKEN, bodies: bodies.map((b) => b.body), connections, ...(rate ? { rate } : {}) };
   const result = await new Promise<{ requests: number; non2xx: number }>((ok, fail) => {
-    // The worker loads TypeScript through tsx's API (loader flags do not reach workers on Node 20).
-    const entry = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(new URL('./lib/post-worker.ts', import.meta.url).href)}); })`;
-    const w = new Worker(entry, { eval: true, workerData: job });
     w.once('message', ok);
     w.once('error', fail);
+    w.postMessage('go');
   });
   // Accepted is not processed: wait until detection has read every event.
   while (processed < total) await new Promise((r) => setTimeout(r, 20));

@@ -1,6 +1,7 @@
 /**
  * autocannon in a worker thread, so that the load generator does not share the server's event loop (a
- * webhook sender is another process): POSTs the bodies in turn and returns autocannon's result.
+ * webhook sender is another process): POSTs the bodies in turn and returns autocannon's result. It says
+ * "ready" once loaded and waits for "go", so that starting it is not timed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
@@ -16,6 +17,10 @@ export interface PostJob {
 
 const job = workerData as PostJob;
 let next = 0;
+await new Promise<void>((go) => {
+  parentPort!.once('message', () => go());
+  parentPort!.postMessage('ready');
+});
 const result = await autocannon({
   url: job.url,
   connections: job.connections,

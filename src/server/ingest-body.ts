@@ -27,11 +27,28 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined, li
   }
 }
 
+/** Records as the spool stores them: one per line, each line ending in "\n". */
+export interface SpoolRecords {
+  bytes: Buffer;
+  count: number;
+}
+
+/** Records given as strings (none holds a line break). */
+export function spoolLines(records: readonly string[]): SpoolRecords {
+  return { bytes: records.length === 0 ? Buffer.alloc(0) : Buffer.from(records.join('\n') + '\n', 'utf8'), count: records.length };
+}
+
+/** The records of spool bytes as strings (for tests and tools; the server never splits them again). */
+export function recordLines(r: SpoolRecords): string[] {
+  const text = r.bytes.toString('utf8');
+  return text === '' ? [] : text.slice(0, -1).split('\n');
+}
+
 /** Non-empty lines of a text body (CRLF or LF), without a byte-order mark. */
-export function textRecords(body: Buffer): string[] {
+export function textRecords(body: Buffer): SpoolRecords {
   let text = body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return spoolLines(text.split(/\r?\n/).filter((l) => l.trim() !== ''));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -41,13 +58,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /**
  * Kubernetes audit events from a webhook body: an `audit.k8s.io/v1` `EventList` (what the API server's
  * webhook backend sends, in batch and blocking mode alike), a single `Event`, or one event per line.
- * Each event becomes one compact JSON line.
+ * Each event becomes one line; an EventList's items are kept as sent (no parse, no re-serialising). The
+ * body is taken over: a compact EventList is turned into its records in place.
  */
-export function k8sAuditRecords(body: Buffer): string[] {
-  const fast = eventListItems(body);
-  if (fast) return fast;
+export function k8sAuditRecords(body: Buffer): SpoolRecords {
+  const ranges = eventListRanges(body);
+  if (ranges) return itemsAsLines(body, ranges);
   const text = body.toString('utf8').replace(/^\uFEFF/, '').trim();
-  if (text === '') return [];
+  if (text === '') return spoolLines([]);
   let whole: unknown;
   try {
     whole = JSON.parse(text);
@@ -57,25 +75,29 @@ export function k8sAuditRecords(body: Buffer): string[] {
   if (isObject(whole)) {
     if (whole.kind === 'EventList') {
       if (!Array.isArray(whole.items)) throw new BodyError(400, 'EventList without an items array');
-      return whole.items.map((item, i) => {
-        if (!isObject(item)) throw new BodyError(400, `EventList items[${i}] is not an object`);
-        return JSON.stringify(item);
-      });
+      return spoolLines(
+        whole.items.map((item, i) => {
+          if (!isObject(item)) throw new BodyError(400, `EventList items[${i}] is not an object`);
+          return JSON.stringify(item);
+        }),
+      );
     }
-    return [JSON.stringify(whole)];
+    return spoolLines([JSON.stringify(whole)]);
   }
   // Not one JSON document: an event per line.
-  return text.split(/\r?\n/).flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    let ev: unknown;
-    try {
-      ev = JSON.parse(line);
-    } catch {
-      throw new BodyError(400, `line ${i + 1}: not JSON`);
-    }
-    if (!isObject(ev)) throw new BodyError(400, `line ${i + 1}: not a JSON object`);
-    return [JSON.stringify(ev)];
-  });
+  return spoolLines(
+    text.split(/\r?\n/).flatMap((line, i) => {
+      if (line.trim() === '') return [];
+      let ev: unknown;
+      try {
+        ev = JSON.parse(line);
+      } catch {
+        throw new BodyError(400, `line ${i + 1}: not JSON`);
+      }
+      if (!isObject(ev)) throw new BodyError(400, `line ${i + 1}: not a JSON object`);
+      return [JSON.stringify(ev)];
+    }),
+  );
 }
 
 // Bytes the scanner looks at (all ASCII: UTF-8 continuation bytes never equal them).
@@ -135,28 +157,54 @@ function skipSpace(b: Buffer, i: number): number {
   return i;
 }
 
-/** One spool line of an item: JSON whitespace may hold line breaks (inside strings they would be escaped). */
-function itemLine(b: Buffer, start: number, end: number): string {
-  const slice = b.subarray(start, end);
-  if (slice.indexOf(LF) < 0 && slice.indexOf(CR) < 0) return slice.toString('utf8');
-  const copy = Buffer.from(slice);
-  for (let i = 0; i < copy.length; i++) if (copy[i] === LF || copy[i] === CR) copy[i] = 0x20;
-  return copy.toString('utf8');
+/**
+ * The items at `ranges` (start, end pairs), a newline after each. A compact list (items one comma
+ * apart, no line break in them: what the API server sends) becomes its records in place, each comma and
+ * the closing bracket overwritten by a newline; any other layout is copied, and line breaks inside an
+ * item, which can only be JSON whitespace (inside strings they are escaped), become spaces.
+ */
+function itemsAsLines(body: Buffer, ranges: readonly number[]): SpoolRecords {
+  const count = ranges.length / 2;
+  if (count === 0) return spoolLines([]);
+  const first = ranges[0]!;
+  const end = ranges[ranges.length - 1]!;
+  const breaks = [LF, CR].some((c) => {
+    const at = body.indexOf(c, first);
+    return at >= 0 && at < end;
+  });
+  let adjacent = !breaks;
+  for (let k = 2; adjacent && k < ranges.length; k += 2) adjacent = ranges[k]! === ranges[k - 1]! + 1;
+  if (adjacent) {
+    for (let k = 1; k < ranges.length; k += 2) body[ranges[k]!] = LF;
+    return { bytes: body.subarray(first, end + 1), count };
+  }
+  let size = 0;
+  for (let k = 0; k < ranges.length; k += 2) size += ranges[k + 1]! - ranges[k]! + 1;
+  const out = Buffer.allocUnsafe(size);
+  let p = 0;
+  for (let k = 0; k < ranges.length; k += 2) {
+    const from = p;
+    p += body.copy(out, p, ranges[k]!, ranges[k + 1]!);
+    if (breaks) for (let i = from; i < p; i++) if (out[i] === LF || out[i] === CR) out[i] = 0x20;
+    out[p++] = LF;
+  }
+  return { bytes: out, count };
 }
 
 /**
- * The items of an `EventList` body as they were sent, without parsing each event and writing it again
- * (detection parses every record anyway): a scan that follows strings and brackets only. Undefined when
+ * Where the items of an `EventList` body are (start and end offsets, in pairs), so they can be handed on
+ * as sent, without parsing each event and writing it again (detection parses every record anyway): a
+ * scan that follows strings and brackets only. Undefined when
  * the body is not a well-formed top-level object with `"kind":"EventList"` and an `items` array of
  * objects; the caller then parses it whole, which names what is wrong. An item that scans but is not
  * valid JSON is rejected by the decoder and kept in the dead letter, as in a log file.
  */
-export function eventListItems(body: Buffer): string[] | undefined {
+export function eventListRanges(body: Buffer): number[] | undefined {
   let i = skipSpace(body, body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0);
   if (body[i] !== LBRACE) return undefined;
   i = skipSpace(body, i + 1);
   let kind: string | undefined;
-  let items: string[] | undefined;
+  let items: number[] | undefined;
   while (body[i] !== RBRACE) {
     if (body[i] !== QUOTE) return undefined;
     const keyEnd = stringEnd(body, i);
@@ -173,7 +221,7 @@ export function eventListItems(body: Buffer): string[] | undefined {
         if (body[i] !== LBRACE) return undefined;
         const end = valueEnd(body, i);
         if (end < 0) return undefined;
-        items.push(itemLine(body, i, end));
+        items.push(i, end);
         i = skipSpace(body, end);
         if (body[i] === COMMA) i = skipSpace(body, i + 1);
         else if (body[i] !== RBRACKET) return undefined;

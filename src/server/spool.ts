@@ -6,6 +6,7 @@
  */
 import { closeSync, fstatSync, fsync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SpoolRecords } from './ingest-body.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -61,7 +62,8 @@ export class IngestSpool {
   /** Bytes accepted but not yet processed, over every file. */
   pendingBytes(): number {
     let n = 0;
-    for (const f of this.files.values()) n += f.size - this.processed(f);
+    // Only files that hold something ask the store for their checkpoint.
+    for (const f of this.files.values()) if (f.size > 0) n += f.size - this.processed(f);
     return n;
   }
 
@@ -73,19 +75,19 @@ export class IngestSpool {
   }
 
   /**
-   * Append records (one per line, no newline inside). The write is synchronous, so batches keep their
+   * Append records (each a line ending in a newline, as ingest-body.ts makes them). The write is synchronous, so batches keep their
    * order and the range is known at once; `durable` resolves once they are on disk (fsync, off the event
    * loop, so detection goes on meanwhile). Throws SpoolFullError when the pipeline is too far behind: the
    * caller answers 503 with Retry-After and the sender keeps the batch.
    */
-  append(format: string, records: readonly string[]): { file: string; start: number; end: number; durable: Promise<void> } {
+  append(format: string, records: SpoolRecords): { file: string; start: number; end: number; durable: Promise<void> } {
     const f = this.files.get(format);
     if (!f) throw new Error(`no spool for format ${format}`);
-    if (records.length === 0) return { file: f.path, start: f.size, end: f.size, durable: Promise.resolve() };
+    if (records.count === 0) return { file: f.path, start: f.size, end: f.size, durable: Promise.resolve() };
     const pending = this.pendingBytes();
     if (pending > this.opts.maxPendingBytes) throw new SpoolFullError(pending);
     this.compact(f);
-    const buf = Buffer.from(records.join('\n') + '\n', 'utf8');
+    const buf = records.bytes;
     let off = 0;
     while (off < buf.length) off += writeSync(f.fd, buf, off, buf.length - off);
     const start = f.size;

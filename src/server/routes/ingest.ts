@@ -1,7 +1,7 @@
 /** POST /v1/ingest/k8s-audit and /v1/ingest/{format}: durable acceptance into the spool, then 200. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Arrivals } from '../arrivals.js';
-import { BodyError, decodeBody, k8sAuditRecords, textRecords } from '../ingest-body.js';
+import { BodyError, decodeBody, k8sAuditRecords, textRecords, type SpoolRecords } from '../ingest-body.js';
 import type { ServerMetrics } from '../metrics.js';
 import { SpoolFullError, type IngestSpool } from '../spool.js';
 import { ingestFormatsSet } from './formats.js';
@@ -23,7 +23,7 @@ const acceptedSchema = {
 } as const;
 
 export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  const accept = async (format: string, records: string[], started: number, reply: FastifyReply): Promise<FastifyReply> => {
+  const accept = async (format: string, records: SpoolRecords, started: number, reply: FastifyReply): Promise<FastifyReply> => {
     try {
       const at = Date.now();
       const range = deps.spool.append(format, records);
@@ -37,9 +37,9 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
       }
       throw e;
     }
-    deps.metrics.recordsIn.inc({ format }, records.length);
+    deps.metrics.recordsIn.inc({ format }, records.count);
     deps.metrics.ingestSeconds.observe((performance.now() - started) / 1000);
-    return reply.code(200).send({ accepted: records.length });
+    return reply.code(200).send({ accepted: records.count });
   };
   const refuse = (e: unknown, reply: FastifyReply): FastifyReply => {
     if (!(e instanceof BodyError)) throw e;
