@@ -55,6 +55,8 @@ export interface ServeOptions {
   rateLimit?: number;
   /** Unprocessed spool bytes above which ingestion answers 503. */
   maxPendingBytes?: number;
+  /** Named ingest sources (`?source=`) kept at most (default 256). */
+  maxSources?: number;
   /** Read routes without a token: only for a lab, never the default (the server then reports itself open). */
   allowAnonymousRead?: boolean;
   /** Polling interval of the spool followers (ms). */
@@ -126,6 +128,9 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     maxPendingBytes: opts.maxPendingBytes ?? 256 * MiB,
     compactBytes: 64 * MiB,
     checkpoint: (file) => opts.store.checkpoint(file),
+    maxSources: opts.maxSources ?? 256,
+    // A source named for the first time: detection starts reading its file.
+    onNewFile: (file) => live.add(file),
   });
   const arrivals = new Arrivals();
   const bus = new AlertBus();
@@ -152,7 +157,7 @@ export async function buildServer(opts: ServeOptions): Promise<DrawbridgeServer>
     config: opts.config,
     observations,
     store: opts.store,
-    files: [...[...ingestFormatsSet()].map((format) => ({ path: spool.path(format), format })), ...inputs.follow],
+    files: [...spool.inputs(), ...inputs.follow],
     syslog: inputs.syslog,
     syslogAllowRemote: opts.config.serve.syslogAllowRemote,
     pollMs: opts.pollMs,

@@ -1,6 +1,7 @@
 /**
  * The server's detection: one run of the same detect pipeline the CLI runs, until stopped, over
- *   - the ingest spool files (one per format, the format named rather than sniffed),
+ *   - the ingest spool files (one per format and source, the format named rather than sniffed; a source
+ *     named after the start is added to the run when its first batch comes),
  *   - the log files it is told to follow (`serve.follow`, as `detect --follow`: checkpoints, rotation),
  *   - its syslog receivers (`serve.syslog`, as `detect --syslog`),
  * over the server's state store. One run for all of them keeps event time in one order across sources, as
@@ -42,16 +43,48 @@ export interface LiveDetectOptions {
   observations: ObservationDigest;
 }
 
+/** Files handed to the running detection (AddedInputs of the pipeline). */
+class AddedFiles {
+  private queue: LiveInput[] = [];
+  private wake?: () => void;
+
+  push(input: LiveInput): void {
+    this.queue.push(input);
+    this.wake?.();
+  }
+
+  take(): LiveInput[] {
+    const q = this.queue;
+    this.queue = [];
+    return q;
+  }
+
+  /**
+   * A promise for the next push. Each wait of the run gets a new one and only the latest is kept: one
+   * promise pending all run long would collect a reaction per wait (Promise.race) and never free them.
+   */
+  added(): Promise<void> {
+    if (this.queue.length > 0) return Promise.resolve();
+    return new Promise<void>((ok) => (this.wake = ok));
+  }
+}
+
 export class LiveDetect {
   private readonly abort = new AbortController();
   private run?: Promise<void>;
   private syslog?: Receivers;
+  private readonly added = new AddedFiles();
 
   constructor(private readonly opts: LiveDetectOptions) {}
 
   /** The receivers as started (their bound addresses), once `start` has resolved. */
   get receivers(): readonly SyslogReceiver[] {
     return this.syslog?.receivers ?? [];
+  }
+
+  /** Read one more file from its checkpoint (a spool file of a source named after the start). */
+  add(input: LiveInput): void {
+    this.added.push(input);
   }
 
   /** Bind the receivers (an address that cannot be bound is an error here), then start the run. */
@@ -69,6 +102,7 @@ export class LiveDetect {
         observations: this.opts.observations,
         follow: true,
         lineSources: this.syslog?.sources ?? [],
+        addedInputs: this.added,
         signal: this.abort.signal,
         // File-system events wake the readers at once; polling is only the fallback (each poll costs stat calls per file).
         pollMs: this.opts.pollMs ?? 1_000,

@@ -1,12 +1,14 @@
 /**
- * Write-ahead spool for ingested records: one append-only file per log format under
- * `<stateDir>/ingest/`. A batch is appended and fsync'd before the request is answered 2xx, so an
+ * Write-ahead spool for ingested records: one append-only file per log format and source under
+ * `<stateDir>/ingest/` (`<format>.log` for the default source, `<format>@<source>.log` for a named one,
+ * created on its first batch and found again after a restart). A batch is appended and fsync'd before the request is answered 2xx, so an
  * accepted batch survives a crash; the detect pipeline follows these files like any other log, so its
  * offsets commit with the state and a restart resumes exactly where detection left off.
  */
-import { closeSync, fstatSync, fsync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpoolRecords } from './ingest-body.js';
+import { parseSpoolFileName, spoolFileName } from './ingest-source.js';
 
 export interface SpoolOptions {
   dir: string;
@@ -18,6 +20,22 @@ export interface SpoolOptions {
   compactBytes: number;
   /** The detect checkpoint of a file: offset processed, and the inode it belongs to. */
   checkpoint: (file: string) => { offset: number; ino?: number } | undefined;
+  /** Named sources kept at most (each is a file and a source for detection). */
+  maxSources: number;
+  /** A named source's file was created (its first batch is about to be appended). */
+  onNewFile?: (file: SpoolInput) => void;
+}
+
+/** A spool file, as detection reads it. */
+export interface SpoolInput {
+  path: string;
+  format: string;
+}
+
+export class TooManySourcesError extends Error {
+  constructor(readonly limit: number) {
+    super(`this server keeps at most ${limit} named sources`);
+  }
 }
 
 export class SpoolFullError extends Error {
@@ -28,6 +46,7 @@ export class SpoolFullError extends Error {
 
 interface SpoolFile {
   path: string;
+  format: string;
   fd: number;
   ino: number;
   size: number;
@@ -36,27 +55,50 @@ interface SpoolFile {
 }
 
 export class IngestSpool {
+  /** By spool file name. */
   private readonly files = new Map<string, SpoolFile>();
+  private named = 0;
 
   constructor(private readonly opts: SpoolOptions) {
     mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-    for (const format of opts.formats) {
-      const path = join(opts.dir, `${format}.log`);
-      const fd = openSync(path, 'a', 0o600);
-      const st = fstatSync(fd);
-      this.files.set(format, { path, fd, ino: st.ino, size: st.size, syncing: 0 });
+    const formats = new Set(opts.formats);
+    for (const format of formats) this.open(format);
+    // Named sources of earlier runs: detection resumes them from their checkpoints.
+    for (const name of readdirSync(opts.dir).sort()) {
+      const parsed = parseSpoolFileName(name);
+      if (parsed?.source !== undefined && formats.has(parsed.format)) this.open(parsed.format, parsed.source);
     }
   }
 
-  /** The file a format is spooled to (what detect follows). */
-  path(format: string): string {
-    const f = this.files.get(format);
-    if (!f) throw new Error(`no spool for format ${format}`);
-    return f.path;
+  private open(format: string, source?: string): SpoolFile {
+    const name = spoolFileName(format, source);
+    const path = join(this.opts.dir, name);
+    const fd = openSync(path, 'a', 0o600);
+    const st = fstatSync(fd);
+    const f: SpoolFile = { path, format, fd, ino: st.ino, size: st.size, syncing: 0 };
+    this.files.set(name, f);
+    if (source !== undefined) this.named++;
+    return f;
   }
 
-  paths(): string[] {
-    return [...this.files.values()].map((f) => f.path);
+  /** The files detection follows: every format's default source, and the named sources. */
+  inputs(): SpoolInput[] {
+    return [...this.files.values()].map((f) => ({ path: f.path, format: f.format }));
+  }
+
+  /** The file a format's records from `source` (default: none named) are spooled to. */
+  path(format: string, source?: string): string {
+    return this.file(format, source).path;
+  }
+
+  private file(format: string, source?: string): SpoolFile {
+    const f = this.files.get(spoolFileName(format, source));
+    if (f) return f;
+    if (source === undefined || !this.opts.formats.includes(format)) throw new Error(`no spool for format ${format}`);
+    if (this.named >= this.opts.maxSources) throw new TooManySourcesError(this.opts.maxSources);
+    const created = this.open(format, source);
+    this.opts.onNewFile?.({ path: created.path, format });
+    return created;
   }
 
   /** Bytes accepted but not yet processed, over every file. */
@@ -75,17 +117,16 @@ export class IngestSpool {
   }
 
   /**
-   * Append records (each a line ending in a newline, as ingest-body.ts makes them). The write is synchronous, so batches keep their
-   * order and the range is known at once; `durable` resolves once they are on disk (fsync, off the event
+   * Append records (each a line ending in a newline, as ingest-body.ts makes them) from `source` (default:
+   * none named). The write is synchronous, so batches keep their order and the range is known at once; `durable` resolves once they are on disk (fsync, off the event
    * loop, so detection goes on meanwhile). Throws SpoolFullError when the pipeline is too far behind: the
-   * caller answers 503 with Retry-After and the sender keeps the batch.
+   * caller answers 503 with Retry-After and the sender keeps the batch. Nothing is written for no records.
    */
-  append(format: string, records: SpoolRecords): { file: string; start: number; end: number; durable: Promise<void> } {
-    const f = this.files.get(format);
-    if (!f) throw new Error(`no spool for format ${format}`);
-    if (records.count === 0) return { file: f.path, start: f.size, end: f.size, durable: Promise.resolve() };
+  append(format: string, records: SpoolRecords, source?: string): { file: string; start: number; end: number; durable: Promise<void> } | undefined {
+    if (records.count === 0) return undefined;
     const pending = this.pendingBytes();
     if (pending > this.opts.maxPendingBytes) throw new SpoolFullError(pending);
+    const f = this.file(format, source);
     this.compact(f);
     const buf = records.bytes;
     let off = 0;

@@ -50,6 +50,10 @@ const KEEP_REJECTED = 10_000;
 /** Default quiet time after which a live source is taken as caught up (at most the allowed disorder). */
 const IDLE_AFTER_MS = 500;
 
+function fail(message: string): never {
+  throw new Error(message);
+}
+
 /** Run detection over the inputs (file paths; "-" is stdin). */
 export async function runDetect(inputs: string[], opts: DetectOptions): Promise<DetectResult> {
   const { config } = opts;
@@ -165,27 +169,30 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
 
   let incidents;
   let cache;
+  const sourceOpts = {
+    store,
+    decoders,
+    forced,
+    forcedPer,
+    follow: opts.follow,
+    fromStart: opts.fromStart,
+    stdin: opts.stdin,
+    signal: opts.signal,
+    chunkSize: opts.chunkSize,
+    pollMs: opts.pollMs,
+    now: opts.now,
+    // Workers know the registered decoders only; a caller's own list is decoded here.
+    ...((opts.threads ?? 1) > 1 && !opts.decoders ? { decodeWorker: decodeCtx } : {}),
+  };
+  /** Open what was added to the run since the last look. */
+  const openAdded = (): void => {
+    for (const input of opts.addedInputs?.take() ?? []) {
+      if (input.format !== undefined) forcedPer.set(input.path, decoderById(input.format, decoders) ?? fail(`${input.path}: unknown log format "${input.format}"`));
+      openSources([input.path], [], sourceOpts, sources);
+    }
+  };
   try {
-    openSources(
-      inputs,
-      opts.lineSources ?? [],
-      {
-        store,
-        decoders,
-        forced,
-        forcedPer,
-        follow: opts.follow,
-        fromStart: opts.fromStart,
-        stdin: opts.stdin,
-        signal: opts.signal,
-        chunkSize: opts.chunkSize,
-        pollMs: opts.pollMs,
-        now: opts.now,
-        // Workers know the registered decoders only; a caller's own list is decoded here.
-        ...((opts.threads ?? 1) > 1 && !opts.decoders ? { decodeWorker: decodeCtx } : {}),
-      },
-      sources,
-    );
+    openSources(inputs, opts.lineSources ?? [], sourceOpts, sources);
     // What an earlier run committed but did not get to its sinks goes out before anything new.
     await deliver.drain();
 
@@ -194,9 +201,13 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
       const signal = opts.signal;
       stopped = new Promise((ok) => (signal.aborted ? ok() : signal.addEventListener('abort', () => ok(), { once: true })));
     }
-    const anyLive = sources.some((s) => s.reader.live);
+    let anyLive = sources.some((s) => s.reader.live);
 
     while (!opts.signal?.aborted) {
+      if (opts.addedInputs) {
+        openAdded();
+        anyLive = sources.some((s) => s.reader.live);
+      }
       const open = sources.filter((s) => !s.done && !s.failed);
       if (open.length === 0) break;
       if (!anyLive) {
@@ -229,6 +240,7 @@ export async function runDetect(inputs: string[], opts: DetectOptions): Promise<
       }
       const waits: Promise<unknown>[] = open.map((s) => s.read!);
       if (stopped) waits.push(stopped);
+      if (opts.addedInputs) waits.push(opts.addedInputs.added());
       let timer: NodeJS.Timeout | undefined;
       // Wake when the next live source turns idle: that may move the watermark with no read at all.
       const due = order.nextIdle(open);

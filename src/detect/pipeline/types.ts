@@ -115,6 +115,8 @@ export interface DetectOptions {
   signal?: AbortSignal;
   /** Streams of lines read alongside the inputs, e.g. a syslog receiver's `lines()`. */
   lineSources?: readonly LineSource[];
+  /** Files that appear while the run follows (a server's ingest sources, named on first use). */
+  addedInputs?: AddedInputs;
   /**
    * Wall time (ms) after which a live source with nothing new is taken as caught up with its writer: it
    * stops holding the watermark back and what it delivered is released. Default: 500 ms (at most
@@ -139,6 +141,14 @@ export interface DetectProgress {
   late: number;
   /** Event time (epoch ms) up to which events have been processed. */
   watermark: number;
+}
+
+/** Inputs added to a running run: opened like `inputs`, each with its format when named. */
+export interface AddedInputs {
+  /** The inputs added since the last call. */
+  take(): { path: string; format?: string }[];
+  /** Resolves when there is something to take. */
+  added(): Promise<void>;
 }
 
 export interface LineSource {
