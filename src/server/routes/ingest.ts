@@ -31,7 +31,7 @@ const sourceQuery = {
       pattern: SOURCE_PATTERN,
       maxLength: SOURCE_MAX_LENGTH,
       description:
-        'name of the log source (letters, digits, ".", "_", "-"): each source is ordered, checkpointed and shown apart (alerts name `<format>@<source>.log`); default: one source per format',
+        'the log the records come from (letters, digits, ".", "_", "-", starting with a letter or digit): each named source has its own event-time order, checkpoint and spool file `<format>@<source>.log`, which its alerts name as their location; without it, one source per format',
     },
   },
 } as const;
