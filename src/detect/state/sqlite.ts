@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS marks (ns TEXT NOT NULL, key TEXT NOT NULL, until INT
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER, dev INTEGER, ino INTEGER);
 CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (sink, id));
-CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cells (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL, cells TEXT NOT NULL DEFAULT '[]');
 `;
 
 /**
@@ -28,12 +29,23 @@ export interface SqliteStoreOptions {
   maxCached?: number;
 }
 
+/** A stored cell's numbers; a damaged value reads as no numbers rather than failing the run. */
+function cellValues(json: string): number[] {
+  try {
+    const a: unknown = JSON.parse(json);
+    return Array.isArray(a) ? a.filter((x): x is number => typeof x === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Changed rows the change log may hold before it is folded into the tables. */
 const FOLD_AFTER = 200_000;
 
-/** A change-log row's lists: [ns, key, first, last, …] and [ns, key, until, …]. */
+/** A change-log row's lists: [ns, key, first, last, …], [ns, key, until, …] and [ns, key, until, [values], …]. */
 type SeenLog = (string | number)[];
 type MarkLog = (string | number)[];
+type CellLog = (string | number | number[])[];
 
 /** One cached row of `seen` or `marks`; `dirty` until the transaction writes it. */
 interface SeenCell {
@@ -48,6 +60,14 @@ interface MarkCell {
   ns: string;
   key: string;
   until: number;
+  dirty: boolean;
+}
+
+interface CellCell {
+  ns: string;
+  key: string;
+  until: number;
+  values: number[];
   dirty: boolean;
 }
 
@@ -134,7 +154,7 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
  * (e.g. `drawbridge baseline forget` while a follow runs) is noticed through PRAGMA data_version at
  * the next transaction, which drops the cache as well.
  *
- * Changed `seen` and `marks` rows are committed as one row of a change log (`state_log`) per batch,
+ * Changed `seen`, `marks` and `cells` rows are committed as one row of a change log (`state_log`) per batch,
  * not as updates in place: a batch touches a few hundred keys spread over the whole table, and
  * updating them in place rewrote most of the table's pages at every commit (hundreds of 4 KiB page
  * writes per 64 KiB of log read). The log is folded into the tables — each key written once — when it
@@ -149,6 +169,7 @@ export class SqliteStateStore implements StateStore {
   private readonly seenCache = new Cache<SeenCell>();
   private readonly markCache = new Cache<MarkCell>();
   private readonly countCache = new Cache<CounterCell>();
+  private readonly cellCache = new Cache<CellCell>();
   private depth = 0;
   private dataVersion = -1;
   /** The change log may hold rows the tables do not (always true at open): fold before reading them. */
@@ -158,6 +179,7 @@ export class SqliteStateStore implements StateStore {
   /** The cells behind those rows (their current values are the latest logged ones). */
   private readonly loggedSeen = new Set<SeenCell>();
   private readonly loggedMarks = new Set<MarkCell>();
+  private readonly loggedCells = new Set<CellCell>();
   private readonly runTx: (fn: () => unknown) => unknown;
   private readonly maxCached: number;
   private evicted = 0;
@@ -179,6 +201,9 @@ export class SqliteStateStore implements StateStore {
     // Stores created before checkpoints named their file (dev/ino) gain the columns.
     const cpCols = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(checkpoints)').all().map((c) => c.name));
     for (const c of ['dev', 'ino']) if (!cpCols.has(c)) this.db.exec(`ALTER TABLE checkpoints ADD COLUMN ${c} INTEGER`);
+    // …and change logs created before cells gain theirs.
+    const logCols = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(state_log)').all().map((c) => c.name));
+    if (!logCols.has('cells')) this.db.exec(`ALTER TABLE state_log ADD COLUMN cells TEXT NOT NULL DEFAULT '[]'`);
     const db = this.db;
     this.q = {
       seenGet: db.prepare<[string, string], SeenEntry>('SELECT first, last FROM seen WHERE ns = ? AND key = ?'),
@@ -197,6 +222,12 @@ export class SqliteStateStore implements StateStore {
       markGet: db.prepare<[string, string], { until: number }>('SELECT until FROM marks WHERE ns = ? AND key = ?'),
       markLoad: db.prepare<[number], { ns: string; key: string; until: number }>('SELECT ns, key, until FROM marks LIMIT ?'),
       markPrune: db.prepare<[number]>('DELETE FROM marks WHERE until < ?'),
+      cellSet: db.prepare<[string, string, number, string]>(
+        'INSERT INTO cells (ns, key, until, vals) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET until = excluded.until, vals = excluded.vals',
+      ),
+      cellGet: db.prepare<[string, string], { until: number; vals: string }>('SELECT until, vals FROM cells WHERE ns = ? AND key = ?'),
+      cellLoad: db.prepare<[number], { ns: string; key: string; until: number; vals: string }>('SELECT ns, key, until, vals FROM cells LIMIT ?'),
+      cellPrune: db.prepare<[number]>('DELETE FROM cells WHERE until < ?'),
       cpGet: db.prepare<[string], { offset: number; line: number; size: number | null; dev: number | null; ino: number | null }>(
         'SELECT offset, line, size, dev, ino FROM checkpoints WHERE source = ?',
       ),
@@ -208,8 +239,8 @@ export class SqliteStateStore implements StateStore {
       outboxAdd: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO outbox (sink, id, json) VALUES (?, ?, ?)'),
       outboxGet: db.prepare<[string, number], { json: string }>('SELECT json FROM outbox WHERE sink = ? ORDER BY seq LIMIT ?'),
       outboxDone: db.prepare<[string, string]>('DELETE FROM outbox WHERE sink = ? AND id = ?'),
-      logAdd: db.prepare<[string, string]>('INSERT INTO state_log (seen, marks) VALUES (?, ?)'),
-      logAll: db.prepare<[], { seen: string; marks: string }>('SELECT seen, marks FROM state_log ORDER BY seq'),
+      logAdd: db.prepare<[string, string, string]>('INSERT INTO state_log (seen, marks, cells) VALUES (?, ?, ?)'),
+      logAll: db.prepare<[], { seen: string; marks: string; cells: string }>('SELECT seen, marks, cells FROM state_log ORDER BY seq'),
       logClear: db.prepare('DELETE FROM state_log'),
       // Prepared once: db.pragma() prepares its statement at every call.
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -224,7 +255,7 @@ export class SqliteStateStore implements StateStore {
 
   /** Make the tables the whole committed state before listing or editing them directly. */
   private settle(): void {
-    if (!this.logPending && this.logged === 0 && this.seenCache.dirty.length === 0 && this.markCache.dirty.length === 0) return;
+    if (!this.logPending && this.logged === 0 && this.seenCache.dirty.length === 0 && this.markCache.dirty.length === 0 && this.cellCache.dirty.length === 0) return;
     if (this.depth === 0) this.transaction(() => this.fold());
     else this.fold();
   }
@@ -236,10 +267,10 @@ export class SqliteStateStore implements StateStore {
       // Every log row since the last fold came from cells still cached: write their values, skip the parse.
       for (const c of this.loggedSeen) this.q.seenPut.run(c.ns, c.key, c.first, c.last);
       for (const c of this.loggedMarks) this.q.markSet.run(c.ns, c.key, c.until);
+      for (const c of this.loggedCells) this.q.cellSet.run(c.ns, c.key, c.until, JSON.stringify(c.values));
     } else this.foldFromLog();
     this.q.logClear.run();
-    this.loggedSeen.clear();
-    this.loggedMarks.clear();
+    this.forgetLogged();
     this.logged = 0;
     this.logPending = false;
   }
@@ -248,6 +279,7 @@ export class SqliteStateStore implements StateStore {
   private foldFromLog(): void {
     const seen = new Map<string, [string, string, number, number]>();
     const marks = new Map<string, [string, string, number]>();
+    const cells = new Map<string, [string, string, number, number[]]>();
     for (const row of this.q.logAll.iterate()) {
       const s = JSON.parse(row.seen) as SeenLog;
       for (let i = 0; i + 3 < s.length; i += 4) {
@@ -261,9 +293,22 @@ export class SqliteStateStore implements StateStore {
         const key = m[i + 1] as string;
         marks.set(`${ns}\u0000${key}`, [ns, key, m[i + 2] as number]);
       }
+      const c = JSON.parse(row.cells) as CellLog;
+      for (let i = 0; i + 3 < c.length; i += 4) {
+        const ns = c[i] as string;
+        const key = c[i + 1] as string;
+        cells.set(`${ns}\u0000${key}`, [ns, key, c[i + 2] as number, c[i + 3] as number[]]);
+      }
     }
     for (const [ns, key, first, last] of seen.values()) this.q.seenPut.run(ns, key, first, last);
     for (const [ns, key, until] of marks.values()) this.q.markSet.run(ns, key, until);
+    for (const [ns, key, until, values] of cells.values()) this.q.cellSet.run(ns, key, until, JSON.stringify(values));
+  }
+
+  private forgetLogged(): void {
+    this.loggedSeen.clear();
+    this.loggedMarks.clear();
+    this.loggedCells.clear();
   }
 
   // ── seen ─────────────────────────────────────────────────────────────────────────────────────
@@ -401,6 +446,45 @@ export class SqliteStateStore implements StateStore {
     return m !== null && time <= m.until;
   }
 
+  // ── cells ────────────────────────────────────────────────────────────────────────────────────
+
+  private loadCells(): boolean {
+    const rows = this.q.cellLoad.all(LOAD_WHOLE_ROWS + 1);
+    if (rows.length > LOAD_WHOLE_ROWS) return false;
+    for (const r of rows) this.cellCache.put(r.ns, r.key, { ns: r.ns, key: r.key, until: r.until, values: cellValues(r.vals), dirty: false });
+    return true;
+  }
+
+  private cellCell(ns: string, key: string): CellCell | null {
+    const cache = this.cellCache;
+    if (!cache.loadTried) this.loadWhole(cache, () => this.loadCells());
+    const hit = cache.get(ns, key);
+    if (hit !== undefined) return hit;
+    if (this.logPending) this.settle();
+    const row = this.q.cellGet.get(ns, key);
+    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), until: row.until, values: cellValues(row.vals), dirty: false } : null;
+    cache.put(ns, key, cell);
+    return cell;
+  }
+
+  setCell(ns: string, key: string, time: number, ttl: number, values: readonly number[]): void {
+    if (this.depth === 0) return this.transaction(() => this.setCell(ns, key, time, ttl, values));
+    let c = this.cellCell(ns, key);
+    if (c === null) {
+      c = { ns: flatCopy(ns), key: flatCopy(key), until: time + ttl, values: values.slice(), dirty: false };
+      this.cellCache.put(ns, key, c);
+    } else {
+      c.until = time + ttl;
+      c.values = values.slice();
+    }
+    this.cellCache.markDirty(c);
+  }
+
+  cell(ns: string, key: string, time: number): number[] | undefined {
+    const c = this.cellCell(ns, key);
+    return c !== null && time <= c.until ? c.values.slice() : undefined;
+  }
+
   // ── baseline access (cold paths: written through) ─────────────────────────────────────────────
 
   entries(ns?: string): BaselineEntry[] {
@@ -517,9 +601,20 @@ export class SqliteStateStore implements StateStore {
         this.loggedMarks.add(c);
       }
     }
-    if (seenLog.length > 0 || markLog.length > 0) {
-      q.logAdd.run(JSON.stringify(seenLog), JSON.stringify(markLog));
-      this.logged += seenLog.length / 4 + markLog.length / 3;
+    const cellLog: CellLog = [];
+    const cells = this.cellCache.dirty;
+    if (cells.length > 0) {
+      this.cellCache.dirty = [];
+      for (const c of cells) {
+        if (!c.dirty) continue;
+        c.dirty = false;
+        cellLog.push(c.ns, c.key, c.until, c.values);
+        this.loggedCells.add(c);
+      }
+    }
+    if (seenLog.length > 0 || markLog.length > 0 || cellLog.length > 0) {
+      q.logAdd.run(JSON.stringify(seenLog), JSON.stringify(markLog), JSON.stringify(cellLog));
+      this.logged += seenLog.length / 4 + markLog.length / 3 + cellLog.length / 4;
     }
     const counters = this.countCache.dirty;
     if (counters.length > 0) {
@@ -549,11 +644,11 @@ export class SqliteStateStore implements StateStore {
 
   private dropCaches(): void {
     this.logPending = true;
-    this.loggedSeen.clear();
-    this.loggedMarks.clear();
+    this.forgetLogged();
     this.seenCache.clear();
     this.markCache.clear();
     this.countCache.clear();
+    this.cellCache.clear();
   }
 
   /** Bound memory: after a commit every cell is clean, so an oversized cache can simply go. */
@@ -564,27 +659,30 @@ export class SqliteStateStore implements StateStore {
       this.evictions++;
       cache.tooBig = true;
       this.logPending = true;
-      this.loggedSeen.clear();
-      this.loggedMarks.clear();
+      this.forgetLogged();
       cache.clear();
     };
     trimOne(this.seenCache);
     trimOne(this.markCache);
     trimOne(this.countCache);
+    trimOne(this.cellCache);
   }
 
   cacheStats(): CacheStats {
-    return { cached: this.seenCache.size + this.markCache.size + this.countCache.size, evicted: this.evicted, evictions: this.evictions };
+    return { cached: this.seenCache.size + this.markCache.size + this.countCache.size + this.cellCache.size, evicted: this.evicted, evictions: this.evictions };
   }
 
   prune(now: number): void {
     if (this.depth === 0) return this.transaction(() => this.prune(now));
     this.settle();
     this.q.markPrune.run(now);
-    for (const [m, k, c] of this.markCache.cells()) {
-      if (c !== null && c.until < now) {
-        c.dirty = false;
-        m.set(k, null);
+    this.q.cellPrune.run(now);
+    for (const cache of [this.markCache, this.cellCache] as Cache<MarkCell | CellCell>[]) {
+      for (const [m, k, c] of cache.cells()) {
+        if (c !== null && c.until < now) {
+          c.dirty = false;
+          m.set(k, null);
+        }
       }
     }
   }

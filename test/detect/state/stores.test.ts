@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/detect/state/memory.js';
 import { SqliteStateStore } from '../../../src/detect/state/sqlite.js';
@@ -105,5 +106,38 @@ describe('SqliteStateStore durability', () => {
     expect(b.alerts()).toEqual([]);
     expect(b.seen('ns', 'kept', 5)).toBe(false);
     b.close();
+  });
+
+  it('cells committed but not yet folded (the writer still running or killed) are read from the change log', () => {
+    const path = join(dir, 'cells-log.db');
+    const writer = new SqliteStateStore(path);
+    writer.transaction(() => writer.setCell('t', 'a', 10, 100, [1, 2]));
+    writer.transaction(() => {
+      writer.setCell('t', 'a', 20, 100, [3]);
+      writer.setCell('t', 'b', 20, 100, [4]);
+    });
+    // A second connection while the writer holds its change log unfolded.
+    const reader = new SqliteStateStore(path);
+    expect(reader.cell('t', 'a', 30)).toEqual([3]);
+    expect(reader.cell('t', 'b', 30)).toEqual([4]);
+    expect(reader.cell('t', 'a', 121)).toBeUndefined();
+    reader.close();
+    writer.close();
+  });
+
+  it('opens a state file whose change log predates cells', () => {
+    const path = join(dir, 'old-log.db');
+    const old = new Database(path);
+    old.exec('CREATE TABLE state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL)');
+    old.prepare('INSERT INTO state_log (seen, marks) VALUES (?, ?)').run(JSON.stringify(['ns', 'k', 5, 6]), '[]');
+    old.close();
+    const s = new SqliteStateStore(path);
+    expect(s.peek('ns', 'k')).toEqual({ first: 5, last: 6 });
+    s.transaction(() => s.setCell('t', 'k', 1, 10, [8]));
+    expect(s.cell('t', 'k', 2)).toEqual([8]);
+    s.close();
+    const again = new SqliteStateStore(path);
+    expect(again.cell('t', 'k', 2)).toEqual([8]);
+    again.close();
   });
 });
