@@ -11,7 +11,7 @@ CREATE INDEX IF NOT EXISTS counter_events_key ON counter_events (ns, key, time);
 CREATE TABLE IF NOT EXISTS marks (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER, dev INTEGER, ino INTEGER);
 CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (sink, id));
+CREATE TABLE IF NOT EXISTS owed (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, UNIQUE (sink, id));
 CREATE TABLE IF NOT EXISTS cells (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL, cells TEXT NOT NULL DEFAULT '[]');
 `;
@@ -204,6 +204,14 @@ export class SqliteStateStore implements StateStore {
     // …and change logs created before cells gain theirs.
     const logCols = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(state_log)').all().map((c) => c.name));
     if (!logCols.has('cells')) this.db.exec(`ALTER TABLE state_log ADD COLUMN cells TEXT NOT NULL DEFAULT '[]'`);
+    // …and an outbox that kept a copy of each alert per sink becomes rows that name the kept alert.
+    if (this.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get()?.n === 1) {
+      this.db.transaction(() => {
+        this.db.exec('INSERT OR IGNORE INTO alerts (id, json) SELECT id, json FROM outbox ORDER BY seq');
+        this.db.exec('INSERT OR IGNORE INTO owed (sink, id) SELECT sink, id FROM outbox ORDER BY seq');
+        this.db.exec('DROP TABLE outbox');
+      })();
+    }
     const db = this.db;
     this.q = {
       seenGet: db.prepare<[string, string], SeenEntry>('SELECT first, last FROM seen WHERE ns = ? AND key = ?'),
@@ -235,10 +243,11 @@ export class SqliteStateStore implements StateStore {
         'INSERT INTO checkpoints (source, offset, line, size, dev, ino) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET offset = excluded.offset, line = excluded.line, size = excluded.size, dev = excluded.dev, ino = excluded.ino',
       ),
       alertAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO alerts (id, json) VALUES (?, ?)'),
+      alertHas: db.prepare<[string], number>('SELECT 1 FROM alerts WHERE id = ?').pluck(),
       alertAll: db.prepare<[], { json: string }>('SELECT json FROM alerts ORDER BY seq'),
-      outboxAdd: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO outbox (sink, id, json) VALUES (?, ?, ?)'),
-      outboxGet: db.prepare<[string, number], { json: string }>('SELECT json FROM outbox WHERE sink = ? ORDER BY seq LIMIT ?'),
-      outboxDone: db.prepare<[string, string]>('DELETE FROM outbox WHERE sink = ? AND id = ?'),
+      outboxAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO owed (sink, id) VALUES (?, ?)'),
+      outboxGet: db.prepare<[string, number], { json: string }>('SELECT alerts.json FROM owed JOIN alerts ON alerts.id = owed.id WHERE owed.sink = ? ORDER BY owed.seq LIMIT ?'),
+      outboxDone: db.prepare<[string, string]>('DELETE FROM owed WHERE sink = ? AND id = ?'),
       logAdd: db.prepare<[string, string, string]>('INSERT INTO state_log (seen, marks, cells) VALUES (?, ?, ?)'),
       logAll: db.prepare<[], { seen: string; marks: string; cells: string }>('SELECT seen, marks, cells FROM state_log ORDER BY seq'),
       logClear: db.prepare('DELETE FROM state_log'),
@@ -539,9 +548,10 @@ export class SqliteStateStore implements StateStore {
     return this.q.alertAll.all().map((r) => JSON.parse(r.json) as Alert);
   }
 
+  /** An owed alert is a kept alert: its row names the alert, kept once however many sinks it is owed to. */
   enqueueOutbox(alert: Alert, sinks: readonly string[]): void {
-    const json = JSON.stringify(alert);
-    for (const sink of sinks) this.q.outboxAdd.run(sink, alert.id, json);
+    if (this.q.alertHas.get(alert.id) === undefined) this.recordAlert(alert);
+    for (const sink of sinks) this.q.outboxAdd.run(sink, alert.id);
   }
 
   outbox(sink: string, limit: number): Alert[] {

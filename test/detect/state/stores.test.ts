@@ -140,4 +140,31 @@ describe('SqliteStateStore durability', () => {
     expect(again.cell('t', 'k', 2)).toEqual([8]);
     again.close();
   });
+
+  it('keeps an alert owed to several sinks once; an outbox written by an earlier version is carried over', () => {
+    const path = join(dir, 'outbox.db');
+    const s = new SqliteStateStore(path);
+    const a = alert(40);
+    s.transaction(() => {
+      s.recordAlert(a);
+      s.enqueueOutbox(a, ['jsonl:/a', 'webhook:x', 'syslog:y']);
+    });
+    s.close();
+    const db = new Database(path);
+    const one = (sql: string) => db.prepare(sql).get() as Record<string, number>;
+    expect(one("SELECT count(*) AS n, sum(length(json)) AS bytes FROM alerts")).toEqual({ n: 1, bytes: JSON.stringify(a).length });
+    // The layout before: a copy of the alert per sink.
+    db.exec('DROP TABLE owed');
+    db.exec('CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (sink, id))');
+    const b = alert(41);
+    for (const [sink, x] of [['jsonl:/a', a], ['jsonl:/a', b], ['webhook:x', b]] as const) db.prepare('INSERT INTO outbox (sink, id, json) VALUES (?, ?, ?)').run(sink, x.id, JSON.stringify(x));
+    db.close();
+    const t = new SqliteStateStore(path);
+    expect(t.outbox('jsonl:/a', 10)).toEqual([a, b]);
+    expect(t.outbox('webhook:x', 10)).toEqual([b]);
+    t.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE name = 'outbox'").all()).toEqual([]);
+    after.close();
+  });
 });
