@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createStateFile } from '../../io/state-files.js';
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
+import { ABSENT, SlotTable, UNKNOWN } from './slot-table.js';
 import type { BaselineEntry, CacheStats, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SCHEMA = `
@@ -47,22 +48,7 @@ type SeenLog = (string | number)[];
 type MarkLog = (string | number)[];
 type CellLog = (string | number | number[])[];
 
-/** One cached row of `seen` or `marks`; `dirty` until the transaction writes it. */
-interface SeenCell {
-  ns: string;
-  key: string;
-  first: number;
-  last: number;
-  dirty: boolean;
-}
-
-interface MarkCell {
-  ns: string;
-  key: string;
-  until: number;
-  dirty: boolean;
-}
-
+/** One cached row of `cells` (or of counters below); `dirty` until the transaction writes it. */
 interface CellCell {
   ns: string;
   key: string;
@@ -104,6 +90,10 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
   tooBig = false;
   size = 0;
 
+  get dirtyCount(): number {
+    return this.dirty.length;
+  }
+
   get(ns: string, key: string): C | null | undefined {
     const m = this.byNs.get(ns);
     const c = m === undefined ? undefined : m.get(key);
@@ -142,6 +132,16 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
   }
 }
 
+/** What loading and trimming need of a cache, whichever its layout. */
+interface CachedTable {
+  loadTried: boolean;
+  whole: boolean;
+  tooBig: boolean;
+  size: number;
+  readonly dirtyCount: number;
+  clear(): void;
+}
+
 /**
  * Durable StateStore on SQLite (better-sqlite3, WAL). One process writes; the engine wraps each
  * batch — state changes, alerts and source checkpoints — in one transaction, so a crash loses or
@@ -166,8 +166,10 @@ export class SqliteStateStore implements StateStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly q;
-  private readonly seenCache = new Cache<SeenCell>();
-  private readonly markCache = new Cache<MarkCell>();
+  /** `seen` rows: [first, last]. */
+  private readonly seenCache = new SlotTable(2);
+  /** `marks` rows: [until]. */
+  private readonly markCache = new SlotTable(1);
   private readonly countCache = new Cache<CounterCell>();
   private readonly cellCache = new Cache<CellCell>();
   private depth = 0;
@@ -176,9 +178,7 @@ export class SqliteStateStore implements StateStore {
   private logPending = true;
   /** Rows written to the change log since the last fold (by this connection). */
   private logged = 0;
-  /** The cells behind those rows (their current values are the latest logged ones). */
-  private readonly loggedSeen = new Set<SeenCell>();
-  private readonly loggedMarks = new Set<MarkCell>();
+  /** The cells behind those rows (their current values are the latest logged ones); slot tables track their own. */
   private readonly loggedCells = new Set<CellCell>();
   private readonly runTx: (fn: () => unknown) => unknown;
   private readonly maxCached: number;
@@ -264,7 +264,7 @@ export class SqliteStateStore implements StateStore {
 
   /** Make the tables the whole committed state before listing or editing them directly. */
   private settle(): void {
-    if (!this.logPending && this.logged === 0 && this.seenCache.dirty.length === 0 && this.markCache.dirty.length === 0 && this.cellCache.dirty.length === 0) return;
+    if (!this.logPending && this.logged === 0 && this.seenCache.dirtyCount === 0 && this.markCache.dirtyCount === 0 && this.cellCache.dirtyCount === 0) return;
     if (this.depth === 0) this.transaction(() => this.fold());
     else this.fold();
   }
@@ -274,8 +274,10 @@ export class SqliteStateStore implements StateStore {
     this.flush();
     if (!this.logPending) {
       // Every log row since the last fold came from cells still cached: write their values, skip the parse.
-      for (const c of this.loggedSeen) this.q.seenPut.run(c.ns, c.key, c.first, c.last);
-      for (const c of this.loggedMarks) this.q.markSet.run(c.ns, c.key, c.until);
+      const seen = this.seenCache;
+      for (const i of seen.takeLogged()) this.q.seenPut.run(seen.ns(i), seen.key(i), seen.get(i, 0), seen.get(i, 1));
+      const marks = this.markCache;
+      for (const i of marks.takeLogged()) this.q.markSet.run(marks.ns(i), marks.key(i), marks.get(i, 0));
       for (const c of this.loggedCells) this.q.cellSet.run(c.ns, c.key, c.until, JSON.stringify(c.values));
     } else this.foldFromLog();
     this.q.logClear.run();
@@ -315,62 +317,65 @@ export class SqliteStateStore implements StateStore {
   }
 
   private forgetLogged(): void {
-    this.loggedSeen.clear();
-    this.loggedMarks.clear();
+    this.seenCache.forgetLogged();
+    this.markCache.forgetLogged();
     this.loggedCells.clear();
   }
 
   // ── seen ─────────────────────────────────────────────────────────────────────────────────────
 
-  private seenCell(ns: string, key: string): SeenCell | null {
+  /** The key's slot in the seen cache, or ABSENT. */
+  private seenSlot(ns: string, key: string): number {
     const cache = this.seenCache;
     if (!cache.loadTried) this.loadWhole(cache, () => this.loadSeen());
-    const hit = cache.get(ns, key);
-    if (hit !== undefined) return hit;
+    const hit = cache.find(ns, key);
+    if (hit !== UNKNOWN) return hit;
     // While the cache is whole since the last fold, a key it lacks is not in the change log either.
     if (this.logPending) this.settle();
     const row = this.q.seenGet.get(ns, key);
-    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), first: row.first, last: row.last, dirty: false } : null;
-    cache.put(ns, key, cell);
-    return cell;
+    if (!row) {
+      cache.setAbsent(ns, key);
+      return ABSENT;
+    }
+    return cache.add(ns, key, row.first, row.last);
   }
 
   private loadSeen(): boolean {
     const rows = this.q.seenLoad.all(LOAD_WHOLE_ROWS + 1);
     if (rows.length > LOAD_WHOLE_ROWS) return false;
-    for (const r of rows) this.seenCache.put(r.ns, r.key, { ns: r.ns, key: r.key, first: r.first, last: r.last, dirty: false });
+    for (const r of rows) this.seenCache.add(r.ns, r.key, r.first, r.last);
     return true;
   }
 
   seen(ns: string, key: string, time: number, expireAfter?: number): boolean {
     if (this.depth === 0) return this.transaction(() => this.seen(ns, key, time, expireAfter));
-    let c = this.seenCell(ns, key);
-    if (c === null) {
-      c = { ns: flatCopy(ns), key: flatCopy(key), first: time, last: time, dirty: false };
-      this.seenCache.put(ns, key, c);
-      this.seenCache.markDirty(c);
+    const c = this.seenCache;
+    const s = this.seenSlot(ns, key);
+    if (s === ABSENT) {
+      c.markDirty(c.add(ns, key, time, time));
       return true;
     }
-    if (expireAfter !== undefined && time - c.last > expireAfter) {
-      c.first = time;
-      c.last = time;
-      this.seenCache.markDirty(c);
+    const last = c.get(s, 1);
+    if (expireAfter !== undefined && time - last > expireAfter) {
+      c.set(s, 0, time);
+      c.set(s, 1, time);
+      c.markDirty(s);
       return true;
     }
-    if (time > c.last) {
-      c.last = time;
-      this.seenCache.markDirty(c);
+    if (time > last) {
+      c.set(s, 1, time);
+      c.markDirty(s);
     }
-    if (time < c.first) {
-      c.first = time;
-      this.seenCache.markDirty(c);
+    if (time < c.get(s, 0)) {
+      c.set(s, 0, time);
+      c.markDirty(s);
     }
     return false;
   }
 
   peek(ns: string, key: string): SeenEntry | undefined {
-    const c = this.seenCell(ns, key);
-    return c === null ? undefined : { first: c.first, last: c.last };
+    const s = this.seenSlot(ns, key);
+    return s === ABSENT ? undefined : { first: this.seenCache.get(s, 0), last: this.seenCache.get(s, 1) };
   }
 
   // ── counters ─────────────────────────────────────────────────────────────────────────────────
@@ -423,36 +428,38 @@ export class SqliteStateStore implements StateStore {
   private loadMarks(): boolean {
     const rows = this.q.markLoad.all(LOAD_WHOLE_ROWS + 1);
     if (rows.length > LOAD_WHOLE_ROWS) return false;
-    for (const r of rows) this.markCache.put(r.ns, r.key, { ns: r.ns, key: r.key, until: r.until, dirty: false });
+    for (const r of rows) this.markCache.add(r.ns, r.key, r.until);
     return true;
   }
 
-  private markCell(ns: string, key: string): MarkCell | null {
+  /** The key's slot in the marks cache, or ABSENT. */
+  private markSlot(ns: string, key: string): number {
     const cache = this.markCache;
     if (!cache.loadTried) this.loadWhole(cache, () => this.loadMarks());
-    const hit = cache.get(ns, key);
-    if (hit !== undefined) return hit;
+    const hit = cache.find(ns, key);
+    if (hit !== UNKNOWN) return hit;
     // While the cache is whole since the last fold, a key it lacks is not in the change log either.
     if (this.logPending) this.settle();
     const row = this.q.markGet.get(ns, key);
-    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), until: row.until, dirty: false } : null;
-    cache.put(ns, key, cell);
-    return cell;
+    if (!row) {
+      cache.setAbsent(ns, key);
+      return ABSENT;
+    }
+    return cache.add(ns, key, row.until);
   }
 
   mark(ns: string, key: string, time: number, ttl: number): void {
     if (this.depth === 0) return this.transaction(() => this.mark(ns, key, time, ttl));
-    let c = this.markCell(ns, key);
-    if (c === null) {
-      c = { ns: flatCopy(ns), key: flatCopy(key), until: time + ttl, dirty: false };
-      this.markCache.put(ns, key, c);
-    } else c.until = time + ttl;
-    this.markCache.markDirty(c);
+    const c = this.markCache;
+    let s = this.markSlot(ns, key);
+    if (s === ABSENT) s = c.add(ns, key, time + ttl);
+    else c.set(s, 0, time + ttl);
+    c.markDirty(s);
   }
 
   marked(ns: string, key: string, time: number): boolean {
-    const m = this.markCell(ns, key);
-    return m !== null && time <= m.until;
+    const s = this.markSlot(ns, key);
+    return s !== ABSENT && time <= this.markCache.get(s, 0);
   }
 
   // ── cells ────────────────────────────────────────────────────────────────────────────────────
@@ -504,13 +511,14 @@ export class SqliteStateStore implements StateStore {
   putEntry(e: BaselineEntry): void {
     if (this.depth === 0) return this.transaction(() => this.putEntry(e));
     this.settle();
-    const c = this.seenCell(e.ns, e.key);
-    if (c === null) this.seenCache.put(e.ns, e.key, { ns: flatCopy(e.ns), key: flatCopy(e.key), first: e.first, last: e.last, dirty: false });
+    const c = this.seenCache;
+    const s = this.seenSlot(e.ns, e.key);
+    if (s === ABSENT) c.add(e.ns, e.key, e.first, e.last);
     else {
-      c.first = e.first;
-      c.last = e.last;
+      c.set(s, 0, e.first);
+      c.set(s, 1, e.last);
       // Written below; a pending write of older values must not follow it.
-      c.dirty = false;
+      c.markClean(s);
     }
     this.q.seenPut.run(e.ns, e.key, e.first, e.last);
   }
@@ -518,11 +526,10 @@ export class SqliteStateStore implements StateStore {
   forget(ns: string, key: string): boolean {
     if (this.depth === 0) return this.transaction(() => this.forget(ns, key));
     this.settle();
-    const c = this.seenCell(ns, key);
-    if (c !== null) c.dirty = false;
-    this.seenCache.put(ns, key, null);
+    const s = this.seenSlot(ns, key);
+    this.seenCache.setAbsent(ns, key);
     const gone = this.q.seenDelete.run(ns, key).changes > 0;
-    return gone || c !== null;
+    return gone || s !== ABSENT;
   }
 
   // ── checkpoints and alerts (a few per batch: straight to the table) ──────────────────────────
@@ -591,26 +598,10 @@ export class SqliteStateStore implements StateStore {
     const q = this.q;
     const seenLog: SeenLog = [];
     const markLog: MarkLog = [];
-    const seen = this.seenCache.dirty;
-    if (seen.length > 0) {
-      this.seenCache.dirty = [];
-      for (const c of seen) {
-        if (!c.dirty) continue;
-        c.dirty = false;
-        seenLog.push(c.ns, c.key, c.first, c.last);
-        this.loggedSeen.add(c);
-      }
-    }
-    const marks = this.markCache.dirty;
-    if (marks.length > 0) {
-      this.markCache.dirty = [];
-      for (const c of marks) {
-        if (!c.dirty) continue;
-        c.dirty = false;
-        markLog.push(c.ns, c.key, c.until);
-        this.loggedMarks.add(c);
-      }
-    }
+    const seen = this.seenCache;
+    for (const i of seen.takeDirty()) seenLog.push(seen.ns(i), seen.key(i), seen.get(i, 0), seen.get(i, 1));
+    const marks = this.markCache;
+    for (const i of marks.takeDirty()) markLog.push(marks.ns(i), marks.key(i), marks.get(i, 0));
     const cellLog: CellLog = [];
     const cells = this.cellCache.dirty;
     if (cells.length > 0) {
@@ -645,7 +636,7 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  private loadWhole<C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>, load: () => boolean): void {
+  private loadWhole(cache: CachedTable, load: () => boolean): void {
     this.settle();
     cache.loadTried = true;
     cache.whole = load();
@@ -663,8 +654,8 @@ export class SqliteStateStore implements StateStore {
 
   /** Bound memory: after a commit every cell is clean, so an oversized cache can simply go. */
   private trim(): void {
-    const trimOne = <C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>): void => {
-      if (cache.size <= this.maxCached || cache.dirty.length > 0) return;
+    const trimOne = (cache: CachedTable): void => {
+      if (cache.size <= this.maxCached || cache.dirtyCount > 0) return;
       this.evicted += cache.size;
       this.evictions++;
       cache.tooBig = true;
@@ -687,12 +678,12 @@ export class SqliteStateStore implements StateStore {
     this.settle();
     this.q.markPrune.run(now);
     this.q.cellPrune.run(now);
-    for (const cache of [this.markCache, this.cellCache] as Cache<MarkCell | CellCell>[]) {
-      for (const [m, k, c] of cache.cells()) {
-        if (c !== null && c.until < now) {
-          c.dirty = false;
-          m.set(k, null);
-        }
+    const marks = this.markCache;
+    for (const [ns, key, s] of marks.rows()) if (marks.get(s, 0) < now) marks.setAbsent(ns, key);
+    for (const [m, k, c] of this.cellCache.cells()) {
+      if (c !== null && c.until < now) {
+        c.dirty = false;
+        m.set(k, null);
       }
     }
   }
