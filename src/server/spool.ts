@@ -1,8 +1,8 @@
 /**
  * Write-ahead spool for ingested records: one append-only file per log format and source under
  * `<stateDir>/ingest/` (`<format>.log` for the default source, `<format>@<source>.log` for a named one,
- * created on its first batch and found again after a restart). A batch is appended and fsync'd before the request is answered 2xx, so an
- * accepted batch survives a crash; the detect pipeline follows these files like any other log, so its
+ * created on its first batch and found again after a restart). A batch is appended and fsync'd before the
+ * request is answered 2xx, so an accepted batch survives a crash; the detect pipeline follows these files like any other log, so its
  * offsets commit with the state and a restart resumes exactly where detection left off.
  */
 import { closeSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
@@ -52,7 +52,12 @@ interface SpoolFile {
   size: number;
   /** fsyncs in flight: the file is not rotated under them. */
   syncing: number;
+  /** The processed offset as last read from the store, and when (one query per file per request is too many). */
+  seen: { offset: number; at: number };
 }
+
+/** How long a processed offset read from the store is used for the back-pressure sum (ms). */
+const PROCESSED_TTL_MS = 100;
 
 export class IngestSpool {
   /** By spool file name. */
@@ -75,7 +80,7 @@ export class IngestSpool {
     const path = join(this.opts.dir, name);
     const fd = openSync(path, 'a', 0o600);
     const st = fstatSync(fd);
-    const f: SpoolFile = { path, format, fd, ino: st.ino, size: st.size, syncing: 0 };
+    const f: SpoolFile = { path, format, fd, ino: st.ino, size: st.size, syncing: 0, seen: { offset: 0, at: -Infinity } };
     this.files.set(name, f);
     if (source !== undefined) this.named++;
     return f;
@@ -118,8 +123,8 @@ export class IngestSpool {
 
   /**
    * Append records (each a line ending in a newline, as ingest-body.ts makes them) from `source` (default:
-   * none named). The write is synchronous, so batches keep their order and the range is known at once; `durable` resolves once they are on disk (fsync, off the event
-   * loop, so detection goes on meanwhile). Throws SpoolFullError when the pipeline is too far behind: the
+   * none named). The write is synchronous, so batches keep their order and the range is known at once;
+   * `durable` resolves once they are on disk (fsync, off the event loop, so detection goes on meanwhile). Throws SpoolFullError when the pipeline is too far behind: the
    * caller answers 503 with Retry-After and the sender keeps the batch. Nothing is written for no records.
    */
   append(format: string, records: SpoolRecords, source?: string): { file: string; start: number; end: number; durable: Promise<void> } | undefined {
@@ -145,10 +150,13 @@ export class IngestSpool {
   }
 
   /** Bytes of the current file that detect has committed (a checkpoint of an older inode counts 0). */
-  private processed(f: SpoolFile): number {
-    const cp = this.opts.checkpoint(f.path);
-    if (!cp || (cp.ino !== undefined && cp.ino !== f.ino)) return 0;
-    return Math.min(cp.offset, f.size);
+  private processed(f: SpoolFile, fresh = false): number {
+    const now = Date.now();
+    if (fresh || now - f.seen.at >= PROCESSED_TTL_MS) {
+      const cp = this.opts.checkpoint(f.path);
+      f.seen = { offset: !cp || (cp.ino !== undefined && cp.ino !== f.ino) ? 0 : cp.offset, at: now };
+    }
+    return Math.min(f.seen.offset, f.size);
   }
 
   /**
@@ -156,12 +164,13 @@ export class IngestSpool {
    * and reads it from its start, as it does for a rotated log (a truncation could be missed).
    */
   private compact(f: SpoolFile): void {
-    if (f.size < this.opts.compactBytes || f.syncing > 0 || this.processed(f) < f.size) return;
+    if (f.size < this.opts.compactBytes || f.syncing > 0 || this.processed(f, true) < f.size) return;
     closeSync(f.fd);
     renameSync(f.path, `${f.path}.done`);
     f.fd = openSync(f.path, 'a', 0o600);
     f.ino = fstatSync(f.fd).ino;
     f.size = 0;
+    f.seen = { offset: 0, at: -Infinity };
   }
 
   close(): void {

@@ -5,7 +5,7 @@
  * as one source the lagging log's events come late. A source named before a restart is read on from its
  * checkpoint; bad names get a 400 that names the parameter.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,9 +52,10 @@ function gatewayLog(host: string, lagMs: number, cert: number): string[] {
   return out;
 }
 
-// Gateway B's log runs two hours (and a second) behind gateway A's: merged, its events are late.
+// Gateway B's log runs twelve hours (and a second) behind gateway A's, more than a batch of ten spans:
+// merged, its events are late.
 const A = gatewayLog('docker-a', 0, 0);
-const B = gatewayLog('docker-b', 2 * HOUR + 1_000, 1);
+const B = gatewayLog('docker-b', 12 * HOUR + 1_000, 1);
 
 /** A source quiet this long is caught up: far more than the gap between two posts of this test. */
 const IDLE_AFTER_MS = 4_000;
@@ -67,7 +68,7 @@ interface Started {
   stop: () => Promise<void>;
 }
 
-async function start(state: string, extra: { maxSources?: number } = {}): Promise<Started> {
+async function start(state: string, extra: { maxSources?: number; maxPendingBytes?: number; rateLimit?: number } = {}): Promise<Started> {
   const config = parseConfig(CONFIG + `stateDir: ${state}\n`, 'drawbridge.yaml');
   const store = new SqliteStateStore(join(state, 'state.db'));
   const server = await buildServer({ config, store, stateDir: state, tokens: TOKENS, pollMs: 50, idleAfterMs: IDLE_AFTER_MS, ...extra });
@@ -148,15 +149,16 @@ describe('named ingest sources', () => {
       await s.stop();
     }
 
-    // Started again: the named sources are found in the spool and read on from their checkpoints.
+    // A batch of gw-b accepted just before a crash, not yet read: on the next start, the named sources are
+    // found in the spool and read on from their checkpoints.
+    const next = (log: string[], host: string): string => JSON.stringify({ ...(JSON.parse(log[log.length - 1]!) as object), time_iso8601: new Date(T0 + 61 * HOUR).toISOString().replace('.000Z', '+00:00'), host });
+    appendFileSync(join(state, 'ingest', 'nginx-access@gw-b.log'), next(B, 'docker-b') + '\n');
     s = await start(state);
     try {
-      const more = JSON.parse(A[A.length - 1]!) as Record<string, unknown>;
-      more.time_iso8601 = new Date(T0 + 60 * HOUR).toISOString().replace('.000Z', '+00:00');
-      expect((await post(s.base, [JSON.stringify(more)], 'gw-a')).status).toBe(200);
-      await waitFor('the line posted after the restart', async () => ((await metric(s.base, 'drawbridge_detect_records')) === 1 ? true : undefined));
+      expect((await post(s.base, [next(A, 'docker-a')], 'gw-a')).status).toBe(200);
+      await waitFor('the two lines after the restart', async () => ((await metric(s.base, 'drawbridge_detect_records')) === 2 ? true : undefined));
       await new Promise((r) => setTimeout(r, 500));
-      expect(await metric(s.base, 'drawbridge_detect_records')).toBe(1);
+      expect(await metric(s.base, 'drawbridge_detect_records')).toBe(2);
     } finally {
       await s.stop();
     }
@@ -198,6 +200,33 @@ describe('named ingest sources', () => {
       expect((await post(s.base, line)).status).toBe(200);
     } finally {
       await s.stop();
+    }
+  }, 60_000);
+
+  it('answers 503 with Retry-After while detection is behind by more than the limit, and 429 past the rate limit', async () => {
+    const s = await start(join(dir, 'state-pressure'), { maxPendingBytes: 1 });
+    try {
+      // A large batch is accepted (nothing was pending); right after it, detection is still reading it.
+      const big = Array.from({ length: 20_000 }, (_, i) => A[i % A.length]!);
+      expect((await post(s.base, big, 'gw-a')).status).toBe(200);
+      const refused = await post(s.base, [A[0]!], 'gw-b');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      // Once detection has processed all of it (the last events wait until the source is caught up), batches are accepted again.
+      await waitFor('detection to catch up', async () => ((await metric(s.base, 'drawbridge_ingest_queue_bytes')) === 0 ? true : undefined));
+      expect((await post(s.base, [A[1]!], 'gw-b')).status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+    const r = await start(join(dir, 'state-rate'), { rateLimit: 2 });
+    try {
+      expect((await post(r.base, [A[0]!])).status).toBe(200);
+      expect((await post(r.base, [A[1]!], 'gw-a')).status).toBe(200);
+      const limited = await post(r.base, [A[2]!], 'gw-b');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await r.stop();
     }
   }, 60_000);
 });
