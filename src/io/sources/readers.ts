@@ -27,8 +27,15 @@ export interface SourceReader {
   close(): Promise<void>;
 }
 
+/**
+ * Bytes per read of a file read once. Each read is one batch, committed in one transaction; nobody waits
+ * for a file's latest line here (followed files and streams keep DEFAULT_CHUNK), so larger reads only
+ * make fewer commits.
+ */
+export const ONCE_CHUNK = 1024 * 1024;
+
 /** A file read once, from `from` to its current end. */
-export function onceFileReader(path: string, from: Checkpoint | undefined, chunkSize = DEFAULT_CHUNK): SourceReader {
+export function onceFileReader(path: string, from: Checkpoint | undefined, chunkSize = ONCE_CHUNK): SourceReader {
   const st = statSync(path);
   // A checkpoint taken in another file (rotated in since), or past this file's end (truncated), is not ours.
   const otherFile = from?.dev !== undefined && from.ino !== undefined && (from.dev !== st.dev || from.ino !== st.ino);
