@@ -95,10 +95,13 @@ function unescape(raw: string): string {
 /** The items between a string list's brackets. */
 function items(raw: string): string[] {
   if (raw.includes('\\')) return JSON.parse(`[${raw}]`) as string[];
-  // No escapes: every quote is a delimiter, so the strings are the odd pieces.
-  const parts = raw.split('"');
+  // No escapes: every quote is a delimiter, opening and closing in turn.
   const out: string[] = [];
-  for (let i = 1; i < parts.length; i += 2) out.push(parts[i] as string);
+  for (let open = raw.indexOf('"'); open >= 0; ) {
+    const close = raw.indexOf('"', open + 1);
+    out.push(raw.slice(open + 1, close));
+    open = raw.indexOf('"', close + 1);
+  }
   return out;
 }
 
