@@ -16,11 +16,12 @@ const LOGGED = 2;
 
 export class SlotTable {
   /** Per namespace: its name (one string, however many slots) and key → slot, or ABSENT for a cached miss. */
-  private readonly byNs = new Map<string, { name: string; slots: Map<string, number> }>();
+  private readonly byNs = new Map<string, { id: number; slots: Map<string, number> }>();
   private values: Float64Array;
   private flags: Uint8Array;
-  /** Slot → its namespace and key (the same strings the maps hold). */
-  private nsOf: string[] = [];
+  /** Slot → its namespace (an index into `names`: namespaces are a few dozen detector constants) and key (the string the map holds). */
+  private nsOf: Uint16Array;
+  private readonly names: string[] = [];
   private keyOf: string[] = [];
   private used = 0;
   private readonly free: number[] = [];
@@ -38,6 +39,7 @@ export class SlotTable {
   constructor(readonly width: number) {
     this.values = new Float64Array(1024 * width);
     this.flags = new Uint8Array(1024);
+    this.nsOf = new Uint16Array(1024);
   }
 
   /** The key's slot, ABSENT, or UNKNOWN. */
@@ -48,16 +50,20 @@ export class SlotTable {
     return this.whole ? ABSENT : UNKNOWN;
   }
 
-  /** Cache a row (its numbers, at most two) and return its slot; the strings are copied so they pin no chunk. */
+  /** Cache a row (its numbers, at most two) and return its slot; the key is copied so it pins no chunk. */
   add(ns: string, key: string, a: number, b = 0): number {
+    return this.addOwned(ns, flatCopy(key), a, b);
+  }
+
+  /** As add, for a key that is a string of its own already (a row read from the table): no copy. */
+  addOwned(ns: string, k: string, a: number, b = 0): number {
     const m = this.nsEntry(ns);
     const slot = this.free.pop() ?? this.grow();
-    const k = flatCopy(key);
     const had = m.slots.get(k);
     if (had === undefined) this.size++;
     else if (had !== ABSENT) this.release(had);
     m.slots.set(k, slot);
-    this.nsOf[slot] = m.name;
+    this.nsOf[slot] = m.id;
     this.keyOf[slot] = k;
     this.flags[slot] = 0;
     const at = slot * this.width;
@@ -88,7 +94,7 @@ export class SlotTable {
   }
 
   ns(slot: number): string {
-    return this.nsOf[slot] as string;
+    return this.names[this.nsOf[slot] as number] as string;
   }
 
   key(slot: number): string {
@@ -152,7 +158,7 @@ export class SlotTable {
 
   clear(): void {
     this.byNs.clear();
-    this.nsOf = [];
+    this.names.length = 0;
     this.keyOf = [];
     this.used = 0;
     this.free.length = 0;
@@ -166,16 +172,16 @@ export class SlotTable {
 
   private release(slot: number): void {
     this.flags[slot] = 0;
-    this.nsOf[slot] = '';
     this.keyOf[slot] = '';
     this.free.push(slot);
   }
 
-  private nsEntry(ns: string): { name: string; slots: Map<string, number> } {
+  private nsEntry(ns: string): { id: number; slots: Map<string, number> } {
     let m = this.byNs.get(ns);
     if (m === undefined) {
       const name = flatCopy(ns);
-      m = { name, slots: new Map() };
+      m = { id: this.names.length, slots: new Map() };
+      this.names.push(name);
       this.byNs.set(name, m);
     }
     return m;
@@ -184,10 +190,15 @@ export class SlotTable {
   private grow(): number {
     const slot = this.used++;
     if (slot >= this.flags.length) {
-      const flags = new Uint8Array(this.flags.length * 2);
+      // Grow by half: a working set of a million keys leaves a quarter of a slot array unused on average, not half.
+      const n = Math.ceil(this.flags.length * 1.5);
+      const flags = new Uint8Array(n);
       flags.set(this.flags);
       this.flags = flags;
-      const values = new Float64Array(this.values.length * 2);
+      const nsOf = new Uint16Array(n);
+      nsOf.set(this.nsOf);
+      this.nsOf = nsOf;
+      const values = new Float64Array(n * this.width);
       values.set(this.values);
       this.values = values;
     }

@@ -343,7 +343,7 @@ export class SqliteStateStore implements StateStore {
   private loadSeen(): boolean {
     const rows = this.q.seenLoad.all(LOAD_WHOLE_ROWS + 1);
     if (rows.length > LOAD_WHOLE_ROWS) return false;
-    for (const r of rows) this.seenCache.add(r.ns, r.key, r.first, r.last);
+    for (const r of rows) this.seenCache.addOwned(r.ns, r.key, r.first, r.last);
     return true;
   }
 
@@ -428,7 +428,7 @@ export class SqliteStateStore implements StateStore {
   private loadMarks(): boolean {
     const rows = this.q.markLoad.all(LOAD_WHOLE_ROWS + 1);
     if (rows.length > LOAD_WHOLE_ROWS) return false;
-    for (const r of rows) this.markCache.add(r.ns, r.key, r.until);
+    for (const r of rows) this.markCache.addOwned(r.ns, r.key, r.until);
     return true;
   }
 
