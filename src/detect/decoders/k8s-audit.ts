@@ -137,10 +137,10 @@ class K8sAuditRecordDecoder implements RecordDecoder {
   private readonly reader = new JsonDocReader();
   private readonly held = new Map<string, Held>();
 
-  constructor(private readonly precheck: boolean) {}
+  constructor(private readonly lean: boolean) {}
 
   line(text: string, ref: RecordRef): DecodeResult {
-    if (this.precheck && this.reader.ndjson && !this.reader.pending) {
+    if (this.lean && this.reader.ndjson && !this.reader.pending) {
       // A line in the API server's own layout is decoded without parsing it.
       const lean = readApiServerLine(text);
       if (lean !== undefined) return this.leanEvent(lean, text, ref);
@@ -267,7 +267,7 @@ export const k8sAuditDecoder: Decoder = {
   },
 };
 
-/** The decoder without the pre-check: every line parsed (tests compare the two). */
+/** The decoder without the lean reading: every line parsed (tests compare the two). */
 export function openK8sAuditFullParse(): RecordDecoder {
   return new K8sAuditRecordDecoder(false);
 }
