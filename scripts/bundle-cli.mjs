@@ -50,6 +50,20 @@ const moduleUrls = {
 // Chunks of an earlier build would linger under new names.
 await rm(OUT, { recursive: true, force: true });
 
+/**
+ * zod's namespace export carries its error messages in some forty languages (`z.locales`, a third of
+ * the bundle's start-up code); the command line only ever uses English, which zod sets itself.
+ */
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}zod${sep}`) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path) }));
+  },
+};
+
 const result = await build({
   entryPoints: { bin: join(SRC, 'cli', 'bin.ts') },
   outdir: OUT,
@@ -60,7 +74,9 @@ const result = await build({
   target: 'node20',
   chunkNames: '[name]-[hash]',
   external,
-  plugins: [moduleUrls],
+  plugins: [moduleUrls, englishOnly],
+  // .mjs: Node need not look up a package.json to know each chunk is a module.
+  outExtension: { '.js': '.mjs' },
   legalComments: 'linked',
   // Bundled CommonJS dependencies (commander, yaml) require Node's built-in modules.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
@@ -69,8 +85,8 @@ const result = await build({
 });
 
 // The package's bin (tsc's unbundled entry until now) becomes a one-line loader of the bundle.
-await writeFile(join(ROOT, 'dist', 'cli', 'bin.js'), "#!/usr/bin/env node\nimport '../bundle/bin.js';\n", { mode: 0o755 });
+await writeFile(join(ROOT, 'dist', 'cli', 'bin.js'), "#!/usr/bin/env node\nimport '../bundle/bin.mjs';\n");
 
-const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
+const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
 const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
-console.log(`${OUT}: bin.js and ${outputs.length - 1} chunks, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+console.log(`${OUT}: bin.mjs and ${outputs.length - 1} chunks, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
