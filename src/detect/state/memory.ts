@@ -16,6 +16,7 @@ export class MemoryStateStore implements StateStore {
   private readonly seenEntries = new Map<string, SeenEntry>();
   private readonly counters = new Map<string, { time: number; n: number }[]>();
   private readonly marks = new Map<string, number>();
+  private readonly cells = new Map<string, { until: number; values: number[] }>();
   private readonly checkpoints = new Map<string, Checkpoint>();
   private readonly kept = new Map<string, Alert>();
   /** Per sink, the alerts owed to it in the order they were kept. */
@@ -71,6 +72,15 @@ export class MemoryStateStore implements StateStore {
   marked(ns: string, key: string, time: number): boolean {
     const until = this.marks.get(ns + SEP + key);
     return until !== undefined && time <= until;
+  }
+
+  setCell(ns: string, key: string, time: number, ttl: number, values: readonly number[]): void {
+    this.cells.set(flatCopy(ns + SEP + key), { until: time + ttl, values: [...values] });
+  }
+
+  cell(ns: string, key: string, time: number): number[] | undefined {
+    const c = this.cells.get(ns + SEP + key);
+    return c !== undefined && time <= c.until ? [...c.values] : undefined;
   }
 
   entries(ns?: string): BaselineEntry[] {
@@ -133,6 +143,7 @@ export class MemoryStateStore implements StateStore {
 
   prune(now: number): void {
     for (const [k, until] of this.marks) if (until < now) this.marks.delete(k);
+    for (const [k, c] of this.cells) if (c.until < now) this.cells.delete(k);
   }
 
   close(): void {}

@@ -14,6 +14,7 @@
  *   ("time:n:unique"), trimmed to the window on write. marks: a string holding the event-time instant
  *   they expire at (what `marked` compares), with a PX TTL of the same length plus a grace period so
  *   Redis drops them itself once live traffic has passed them.
+ * - cells: a string holding a JSON array [until, ...values], with a PX TTL like a mark's.
  * - One writer per detector key at a time (the worker that owns the key's stream partition); two
  *   writers racing on one key would last-writer-win on that key.
  */
@@ -49,6 +50,9 @@ interface Overlay {
   marks: Map<string, { until: number; px: number }>;
   /** Marks read from Redis in this transaction (undefined: none). */
   markReads: Map<string, number | undefined>;
+  /** Cells read or written in this transaction ([until, ...values]; undefined: none). */
+  cells: Map<string, number[] | undefined>;
+  cellWrites: Map<string, number>;
   checkpoints: Map<string, Checkpoint>;
   alertKnown: Map<string, boolean>;
   newAlerts: Alert[];
@@ -71,6 +75,16 @@ function replyNumber(v: RedisReply | undefined): number | undefined {
   return undefined;
 }
 
+/** A stored cell, [until, ...values]; anything else is no cell. */
+function parseCell(v: string): number[] | undefined {
+  try {
+    const a: unknown = JSON.parse(v);
+    return Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === 'number') ? (a as number[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An array reply as strings; nil elements become "". */
 function strings(v: RedisReply): string[] {
   return Array.isArray(v) ? v.map((x) => (x === null ? '' : String(x))) : [];
@@ -91,7 +105,7 @@ export class RedisStateStore implements StateStore {
   }
 
   // ── key layout ──────────────────────────────────────────────────────────────────────────────
-  private key(type: 'seen' | 'count' | 'mark', ns: string, key: string): string {
+  private key(type: 'seen' | 'count' | 'mark' | 'cell', ns: string, key: string): string {
     return `${this.prefix}${type}:{${ns}${SEP}${key}}`;
   }
   private cpKey(source: string): string {
@@ -115,7 +129,7 @@ export class RedisStateStore implements StateStore {
   // ── transactions ────────────────────────────────────────────────────────────────────────────
   transaction<T>(fn: () => T): T {
     if (this.tx) return fn();
-    this.tx = { seen: new Map(), seenDirty: new Set(), counters: new Map(), marks: new Map(), markReads: new Map(), checkpoints: new Map(), alertKnown: new Map(), newAlerts: [], owe: [], sent: [] };
+    this.tx = { seen: new Map(), seenDirty: new Set(), counters: new Map(), marks: new Map(), markReads: new Map(), cells: new Map(), cellWrites: new Map(), checkpoints: new Map(), alertKnown: new Map(), newAlerts: [], owe: [], sent: [] };
     try {
       const result = fn();
       this.commit(this.tx);
@@ -136,6 +150,7 @@ export class RedisStateStore implements StateStore {
       for (const a of c.added) if (a.time > (c.dropUpTo ?? -Infinity)) cmds.push(['ZADD', k, a.time, a.member]);
     }
     for (const [k, m] of o.marks) cmds.push(['SET', k, m.until, 'PX', m.px]);
+    for (const [k, px] of o.cellWrites) cmds.push(['SET', k, JSON.stringify(o.cells.get(k)), 'PX', px]);
     for (const [source, cp] of o.checkpoints) cmds.push(['SET', this.cpKey(source), JSON.stringify(cp)]);
     for (const a of o.newAlerts) {
       cmds.push(['SET', this.alertKey(a.id), JSON.stringify(a), 'NX']);
@@ -234,6 +249,28 @@ export class RedisStateStore implements StateStore {
     return until !== undefined && time <= until;
   }
 
+  // ── cells ───────────────────────────────────────────────────────────────────────────────────
+  setCell(ns: string, key: string, time: number, ttl: number, values: readonly number[]): void {
+    const k = this.key('cell', ns, key);
+    this.within((o) => {
+      o.cells.set(k, [time + ttl, ...values]);
+      o.cellWrites.set(k, Math.max(1, Math.ceil(ttl)) + MARK_GRACE_MS);
+    });
+  }
+
+  cell(ns: string, key: string, time: number): number[] | undefined {
+    const k = this.key('cell', ns, key);
+    const o = this.tx;
+    let c: number[] | undefined;
+    if (o?.cells.has(k)) c = o.cells.get(k);
+    else {
+      const v = this.call('GET', k);
+      c = typeof v === 'string' ? parseCell(v) : undefined;
+      o?.cells.set(k, c);
+    }
+    return c !== undefined && time <= (c[0] as number) ? c.slice(1) : undefined;
+  }
+
   // ── checkpoints and alerts ──────────────────────────────────────────────────────────────────
   checkpoint(source: string): Checkpoint | undefined {
     const local = this.tx?.checkpoints.get(source);
@@ -330,14 +367,18 @@ export class RedisStateStore implements StateStore {
 
   // ── upkeep ──────────────────────────────────────────────────────────────────────────────────
   prune(now: number): void {
-    const match = `${globEscape(this.prefix)}mark:*`;
-    const keys = strings(this.redis.run({ type: 'scan', match }));
-    const values = strings(this.redis.run({ type: 'pipeline', cmds: keys.map((k) => ['GET', k]) }));
-    const stale = keys.filter((_, i) => {
-      const until = replyNumber(values[i]);
-      return until !== undefined && until < now;
-    });
-    if (stale.length > 0) this.redis.run({ type: 'pipeline', cmds: stale.map((k) => ['DEL', k]) });
+    for (const [type, until] of [
+      ['mark', replyNumber],
+      ['cell', (v: string | undefined) => (v === undefined ? undefined : parseCell(v)?.[0])],
+    ] as const) {
+      const keys = strings(this.redis.run({ type: 'scan', match: `${globEscape(this.prefix)}${type}:*` }));
+      const values = strings(this.redis.run({ type: 'pipeline', cmds: keys.map((k) => ['GET', k]) }));
+      const stale = keys.filter((_, i) => {
+        const u = until(values[i]);
+        return u !== undefined && u < now;
+      });
+      if (stale.length > 0) this.redis.run({ type: 'pipeline', cmds: stale.map((k) => ['DEL', k]) });
+    }
   }
 
   close(): void {

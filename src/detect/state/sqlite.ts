@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createStateFile } from '../../io/state-files.js';
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
+import { ABSENT, SlotTable, UNKNOWN } from './slot-table.js';
 import type { BaselineEntry, CacheStats, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SCHEMA = `
@@ -11,8 +12,9 @@ CREATE INDEX IF NOT EXISTS counter_events_key ON counter_events (ns, key, time);
 CREATE TABLE IF NOT EXISTS marks (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER, dev INTEGER, ino INTEGER);
 CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (sink, id));
-CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS owed (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, UNIQUE (sink, id));
+CREATE TABLE IF NOT EXISTS cells (ns TEXT NOT NULL, key TEXT NOT NULL, until INTEGER NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL, cells TEXT NOT NULL DEFAULT '[]');
 `;
 
 /**
@@ -28,26 +30,30 @@ export interface SqliteStoreOptions {
   maxCached?: number;
 }
 
+/** A stored cell's numbers; a damaged value reads as no numbers rather than failing the run. */
+function cellValues(json: string): number[] {
+  try {
+    const a: unknown = JSON.parse(json);
+    return Array.isArray(a) ? a.filter((x): x is number => typeof x === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Changed rows the change log may hold before it is folded into the tables. */
 const FOLD_AFTER = 200_000;
 
-/** A change-log row's lists: [ns, key, first, last, …] and [ns, key, until, …]. */
+/** A change-log row's lists: [ns, key, first, last, …], [ns, key, until, …] and [ns, key, until, [values], …]. */
 type SeenLog = (string | number)[];
 type MarkLog = (string | number)[];
+type CellLog = (string | number | number[])[];
 
-/** One cached row of `seen` or `marks`; `dirty` until the transaction writes it. */
-interface SeenCell {
-  ns: string;
-  key: string;
-  first: number;
-  last: number;
-  dirty: boolean;
-}
-
-interface MarkCell {
+/** One cached row of `cells` (or of counters below); `dirty` until the transaction writes it. */
+interface CellCell {
   ns: string;
   key: string;
   until: number;
+  values: number[];
   dirty: boolean;
 }
 
@@ -83,6 +89,10 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
   /** The table once had too many rows to load whole: fault keys in from then on. */
   tooBig = false;
   size = 0;
+
+  get dirtyCount(): number {
+    return this.dirty.length;
+  }
 
   get(ns: string, key: string): C | null | undefined {
     const m = this.byNs.get(ns);
@@ -122,6 +132,16 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
   }
 }
 
+/** What loading and trimming need of a cache, whichever its layout. */
+interface CachedTable {
+  loadTried: boolean;
+  whole: boolean;
+  tooBig: boolean;
+  size: number;
+  readonly dirtyCount: number;
+  clear(): void;
+}
+
 /**
  * Durable StateStore on SQLite (better-sqlite3, WAL). One process writes; the engine wraps each
  * batch — state changes, alerts and source checkpoints — in one transaction, so a crash loses or
@@ -134,7 +154,7 @@ class Cache<C extends { ns: string; key: string; dirty: boolean }> {
  * (e.g. `drawbridge baseline forget` while a follow runs) is noticed through PRAGMA data_version at
  * the next transaction, which drops the cache as well.
  *
- * Changed `seen` and `marks` rows are committed as one row of a change log (`state_log`) per batch,
+ * Changed `seen`, `marks` and `cells` rows are committed as one row of a change log (`state_log`) per batch,
  * not as updates in place: a batch touches a few hundred keys spread over the whole table, and
  * updating them in place rewrote most of the table's pages at every commit (hundreds of 4 KiB page
  * writes per 64 KiB of log read). The log is folded into the tables — each key written once — when it
@@ -146,18 +166,20 @@ export class SqliteStateStore implements StateStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly q;
-  private readonly seenCache = new Cache<SeenCell>();
-  private readonly markCache = new Cache<MarkCell>();
+  /** `seen` rows: [first, last]. */
+  private readonly seenCache = new SlotTable(2);
+  /** `marks` rows: [until]. */
+  private readonly markCache = new SlotTable(1);
   private readonly countCache = new Cache<CounterCell>();
+  private readonly cellCache = new Cache<CellCell>();
   private depth = 0;
   private dataVersion = -1;
   /** The change log may hold rows the tables do not (always true at open): fold before reading them. */
   private logPending = true;
   /** Rows written to the change log since the last fold (by this connection). */
   private logged = 0;
-  /** The cells behind those rows (their current values are the latest logged ones). */
-  private readonly loggedSeen = new Set<SeenCell>();
-  private readonly loggedMarks = new Set<MarkCell>();
+  /** The cells behind those rows (their current values are the latest logged ones); slot tables track their own. */
+  private readonly loggedCells = new Set<CellCell>();
   private readonly runTx: (fn: () => unknown) => unknown;
   private readonly maxCached: number;
   private evicted = 0;
@@ -179,6 +201,17 @@ export class SqliteStateStore implements StateStore {
     // Stores created before checkpoints named their file (dev/ino) gain the columns.
     const cpCols = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(checkpoints)').all().map((c) => c.name));
     for (const c of ['dev', 'ino']) if (!cpCols.has(c)) this.db.exec(`ALTER TABLE checkpoints ADD COLUMN ${c} INTEGER`);
+    // …and change logs created before cells gain theirs.
+    const logCols = new Set(this.db.prepare<[], { name: string }>('PRAGMA table_info(state_log)').all().map((c) => c.name));
+    if (!logCols.has('cells')) this.db.exec(`ALTER TABLE state_log ADD COLUMN cells TEXT NOT NULL DEFAULT '[]'`);
+    // …and an outbox that kept a copy of each alert per sink becomes rows that name the kept alert.
+    if (this.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get()?.n === 1) {
+      this.db.transaction(() => {
+        this.db.exec('INSERT OR IGNORE INTO alerts (id, json) SELECT id, json FROM outbox ORDER BY seq');
+        this.db.exec('INSERT OR IGNORE INTO owed (sink, id) SELECT sink, id FROM outbox ORDER BY seq');
+        this.db.exec('DROP TABLE outbox');
+      })();
+    }
     const db = this.db;
     this.q = {
       seenGet: db.prepare<[string, string], SeenEntry>('SELECT first, last FROM seen WHERE ns = ? AND key = ?'),
@@ -197,6 +230,12 @@ export class SqliteStateStore implements StateStore {
       markGet: db.prepare<[string, string], { until: number }>('SELECT until FROM marks WHERE ns = ? AND key = ?'),
       markLoad: db.prepare<[number], { ns: string; key: string; until: number }>('SELECT ns, key, until FROM marks LIMIT ?'),
       markPrune: db.prepare<[number]>('DELETE FROM marks WHERE until < ?'),
+      cellSet: db.prepare<[string, string, number, string]>(
+        'INSERT INTO cells (ns, key, until, vals) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET until = excluded.until, vals = excluded.vals',
+      ),
+      cellGet: db.prepare<[string, string], { until: number; vals: string }>('SELECT until, vals FROM cells WHERE ns = ? AND key = ?'),
+      cellLoad: db.prepare<[number], { ns: string; key: string; until: number; vals: string }>('SELECT ns, key, until, vals FROM cells LIMIT ?'),
+      cellPrune: db.prepare<[number]>('DELETE FROM cells WHERE until < ?'),
       cpGet: db.prepare<[string], { offset: number; line: number; size: number | null; dev: number | null; ino: number | null }>(
         'SELECT offset, line, size, dev, ino FROM checkpoints WHERE source = ?',
       ),
@@ -204,12 +243,13 @@ export class SqliteStateStore implements StateStore {
         'INSERT INTO checkpoints (source, offset, line, size, dev, ino) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET offset = excluded.offset, line = excluded.line, size = excluded.size, dev = excluded.dev, ino = excluded.ino',
       ),
       alertAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO alerts (id, json) VALUES (?, ?)'),
+      alertHas: db.prepare<[string], number>('SELECT 1 FROM alerts WHERE id = ?').pluck(),
       alertAll: db.prepare<[], { json: string }>('SELECT json FROM alerts ORDER BY seq'),
-      outboxAdd: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO outbox (sink, id, json) VALUES (?, ?, ?)'),
-      outboxGet: db.prepare<[string, number], { json: string }>('SELECT json FROM outbox WHERE sink = ? ORDER BY seq LIMIT ?'),
-      outboxDone: db.prepare<[string, string]>('DELETE FROM outbox WHERE sink = ? AND id = ?'),
-      logAdd: db.prepare<[string, string]>('INSERT INTO state_log (seen, marks) VALUES (?, ?)'),
-      logAll: db.prepare<[], { seen: string; marks: string }>('SELECT seen, marks FROM state_log ORDER BY seq'),
+      outboxAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO owed (sink, id) VALUES (?, ?)'),
+      outboxGet: db.prepare<[string, number], { json: string }>('SELECT alerts.json FROM owed JOIN alerts ON alerts.id = owed.id WHERE owed.sink = ? ORDER BY owed.seq LIMIT ?'),
+      outboxDone: db.prepare<[string, string]>('DELETE FROM owed WHERE sink = ? AND id = ?'),
+      logAdd: db.prepare<[string, string, string]>('INSERT INTO state_log (seen, marks, cells) VALUES (?, ?, ?)'),
+      logAll: db.prepare<[], { seen: string; marks: string; cells: string }>('SELECT seen, marks, cells FROM state_log ORDER BY seq'),
       logClear: db.prepare('DELETE FROM state_log'),
       // Prepared once: db.pragma() prepares its statement at every call.
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -224,7 +264,7 @@ export class SqliteStateStore implements StateStore {
 
   /** Make the tables the whole committed state before listing or editing them directly. */
   private settle(): void {
-    if (!this.logPending && this.logged === 0 && this.seenCache.dirty.length === 0 && this.markCache.dirty.length === 0) return;
+    if (!this.logPending && this.logged === 0 && this.seenCache.dirtyCount === 0 && this.markCache.dirtyCount === 0 && this.cellCache.dirtyCount === 0) return;
     if (this.depth === 0) this.transaction(() => this.fold());
     else this.fold();
   }
@@ -234,12 +274,14 @@ export class SqliteStateStore implements StateStore {
     this.flush();
     if (!this.logPending) {
       // Every log row since the last fold came from cells still cached: write their values, skip the parse.
-      for (const c of this.loggedSeen) this.q.seenPut.run(c.ns, c.key, c.first, c.last);
-      for (const c of this.loggedMarks) this.q.markSet.run(c.ns, c.key, c.until);
+      const seen = this.seenCache;
+      for (const i of seen.takeLogged()) this.q.seenPut.run(seen.ns(i), seen.key(i), seen.get(i, 0), seen.get(i, 1));
+      const marks = this.markCache;
+      for (const i of marks.takeLogged()) this.q.markSet.run(marks.ns(i), marks.key(i), marks.get(i, 0));
+      for (const c of this.loggedCells) this.q.cellSet.run(c.ns, c.key, c.until, JSON.stringify(c.values));
     } else this.foldFromLog();
     this.q.logClear.run();
-    this.loggedSeen.clear();
-    this.loggedMarks.clear();
+    this.forgetLogged();
     this.logged = 0;
     this.logPending = false;
   }
@@ -248,6 +290,7 @@ export class SqliteStateStore implements StateStore {
   private foldFromLog(): void {
     const seen = new Map<string, [string, string, number, number]>();
     const marks = new Map<string, [string, string, number]>();
+    const cells = new Map<string, [string, string, number, number[]]>();
     for (const row of this.q.logAll.iterate()) {
       const s = JSON.parse(row.seen) as SeenLog;
       for (let i = 0; i + 3 < s.length; i += 4) {
@@ -261,62 +304,78 @@ export class SqliteStateStore implements StateStore {
         const key = m[i + 1] as string;
         marks.set(`${ns}\u0000${key}`, [ns, key, m[i + 2] as number]);
       }
+      const c = JSON.parse(row.cells) as CellLog;
+      for (let i = 0; i + 3 < c.length; i += 4) {
+        const ns = c[i] as string;
+        const key = c[i + 1] as string;
+        cells.set(`${ns}\u0000${key}`, [ns, key, c[i + 2] as number, c[i + 3] as number[]]);
+      }
     }
     for (const [ns, key, first, last] of seen.values()) this.q.seenPut.run(ns, key, first, last);
     for (const [ns, key, until] of marks.values()) this.q.markSet.run(ns, key, until);
+    for (const [ns, key, until, values] of cells.values()) this.q.cellSet.run(ns, key, until, JSON.stringify(values));
+  }
+
+  private forgetLogged(): void {
+    this.seenCache.forgetLogged();
+    this.markCache.forgetLogged();
+    this.loggedCells.clear();
   }
 
   // ── seen ─────────────────────────────────────────────────────────────────────────────────────
 
-  private seenCell(ns: string, key: string): SeenCell | null {
+  /** The key's slot in the seen cache, or ABSENT. */
+  private seenSlot(ns: string, key: string): number {
     const cache = this.seenCache;
     if (!cache.loadTried) this.loadWhole(cache, () => this.loadSeen());
-    const hit = cache.get(ns, key);
-    if (hit !== undefined) return hit;
+    const hit = cache.find(ns, key);
+    if (hit !== UNKNOWN) return hit;
     // While the cache is whole since the last fold, a key it lacks is not in the change log either.
     if (this.logPending) this.settle();
     const row = this.q.seenGet.get(ns, key);
-    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), first: row.first, last: row.last, dirty: false } : null;
-    cache.put(ns, key, cell);
-    return cell;
+    if (!row) {
+      cache.setAbsent(ns, key);
+      return ABSENT;
+    }
+    return cache.add(ns, key, row.first, row.last);
   }
 
   private loadSeen(): boolean {
     const rows = this.q.seenLoad.all(LOAD_WHOLE_ROWS + 1);
     if (rows.length > LOAD_WHOLE_ROWS) return false;
-    for (const r of rows) this.seenCache.put(r.ns, r.key, { ns: r.ns, key: r.key, first: r.first, last: r.last, dirty: false });
+    for (const r of rows) this.seenCache.addOwned(r.ns, r.key, r.first, r.last);
     return true;
   }
 
   seen(ns: string, key: string, time: number, expireAfter?: number): boolean {
     if (this.depth === 0) return this.transaction(() => this.seen(ns, key, time, expireAfter));
-    let c = this.seenCell(ns, key);
-    if (c === null) {
-      c = { ns: flatCopy(ns), key: flatCopy(key), first: time, last: time, dirty: false };
-      this.seenCache.put(ns, key, c);
-      this.seenCache.markDirty(c);
+    const c = this.seenCache;
+    const s = this.seenSlot(ns, key);
+    if (s === ABSENT) {
+      c.markDirty(c.add(ns, key, time, time));
       return true;
     }
-    if (expireAfter !== undefined && time - c.last > expireAfter) {
-      c.first = time;
-      c.last = time;
-      this.seenCache.markDirty(c);
+    const last = c.get(s, 1);
+    if (expireAfter !== undefined && time - last > expireAfter) {
+      c.set(s, 0, time);
+      c.set(s, 1, time);
+      c.markDirty(s);
       return true;
     }
-    if (time > c.last) {
-      c.last = time;
-      this.seenCache.markDirty(c);
+    if (time > last) {
+      c.set(s, 1, time);
+      c.markDirty(s);
     }
-    if (time < c.first) {
-      c.first = time;
-      this.seenCache.markDirty(c);
+    if (time < c.get(s, 0)) {
+      c.set(s, 0, time);
+      c.markDirty(s);
     }
     return false;
   }
 
   peek(ns: string, key: string): SeenEntry | undefined {
-    const c = this.seenCell(ns, key);
-    return c === null ? undefined : { first: c.first, last: c.last };
+    const s = this.seenSlot(ns, key);
+    return s === ABSENT ? undefined : { first: this.seenCache.get(s, 0), last: this.seenCache.get(s, 1) };
   }
 
   // ── counters ─────────────────────────────────────────────────────────────────────────────────
@@ -369,36 +428,77 @@ export class SqliteStateStore implements StateStore {
   private loadMarks(): boolean {
     const rows = this.q.markLoad.all(LOAD_WHOLE_ROWS + 1);
     if (rows.length > LOAD_WHOLE_ROWS) return false;
-    for (const r of rows) this.markCache.put(r.ns, r.key, { ns: r.ns, key: r.key, until: r.until, dirty: false });
+    for (const r of rows) this.markCache.addOwned(r.ns, r.key, r.until);
     return true;
   }
 
-  private markCell(ns: string, key: string): MarkCell | null {
+  /** The key's slot in the marks cache, or ABSENT. */
+  private markSlot(ns: string, key: string): number {
     const cache = this.markCache;
     if (!cache.loadTried) this.loadWhole(cache, () => this.loadMarks());
-    const hit = cache.get(ns, key);
-    if (hit !== undefined) return hit;
+    const hit = cache.find(ns, key);
+    if (hit !== UNKNOWN) return hit;
     // While the cache is whole since the last fold, a key it lacks is not in the change log either.
     if (this.logPending) this.settle();
     const row = this.q.markGet.get(ns, key);
-    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), until: row.until, dirty: false } : null;
-    cache.put(ns, key, cell);
-    return cell;
+    if (!row) {
+      cache.setAbsent(ns, key);
+      return ABSENT;
+    }
+    return cache.add(ns, key, row.until);
   }
 
   mark(ns: string, key: string, time: number, ttl: number): void {
     if (this.depth === 0) return this.transaction(() => this.mark(ns, key, time, ttl));
-    let c = this.markCell(ns, key);
-    if (c === null) {
-      c = { ns: flatCopy(ns), key: flatCopy(key), until: time + ttl, dirty: false };
-      this.markCache.put(ns, key, c);
-    } else c.until = time + ttl;
-    this.markCache.markDirty(c);
+    const c = this.markCache;
+    let s = this.markSlot(ns, key);
+    if (s === ABSENT) s = c.add(ns, key, time + ttl);
+    else c.set(s, 0, time + ttl);
+    c.markDirty(s);
   }
 
   marked(ns: string, key: string, time: number): boolean {
-    const m = this.markCell(ns, key);
-    return m !== null && time <= m.until;
+    const s = this.markSlot(ns, key);
+    return s !== ABSENT && time <= this.markCache.get(s, 0);
+  }
+
+  // ── cells ────────────────────────────────────────────────────────────────────────────────────
+
+  private loadCells(): boolean {
+    const rows = this.q.cellLoad.all(LOAD_WHOLE_ROWS + 1);
+    if (rows.length > LOAD_WHOLE_ROWS) return false;
+    for (const r of rows) this.cellCache.put(r.ns, r.key, { ns: r.ns, key: r.key, until: r.until, values: cellValues(r.vals), dirty: false });
+    return true;
+  }
+
+  private cellCell(ns: string, key: string): CellCell | null {
+    const cache = this.cellCache;
+    if (!cache.loadTried) this.loadWhole(cache, () => this.loadCells());
+    const hit = cache.get(ns, key);
+    if (hit !== undefined) return hit;
+    if (this.logPending) this.settle();
+    const row = this.q.cellGet.get(ns, key);
+    const cell = row ? { ns: flatCopy(ns), key: flatCopy(key), until: row.until, values: cellValues(row.vals), dirty: false } : null;
+    cache.put(ns, key, cell);
+    return cell;
+  }
+
+  setCell(ns: string, key: string, time: number, ttl: number, values: readonly number[]): void {
+    if (this.depth === 0) return this.transaction(() => this.setCell(ns, key, time, ttl, values));
+    let c = this.cellCell(ns, key);
+    if (c === null) {
+      c = { ns: flatCopy(ns), key: flatCopy(key), until: time + ttl, values: values.slice(), dirty: false };
+      this.cellCache.put(ns, key, c);
+    } else {
+      c.until = time + ttl;
+      c.values = values.slice();
+    }
+    this.cellCache.markDirty(c);
+  }
+
+  cell(ns: string, key: string, time: number): number[] | undefined {
+    const c = this.cellCell(ns, key);
+    return c !== null && time <= c.until ? c.values.slice() : undefined;
   }
 
   // ── baseline access (cold paths: written through) ─────────────────────────────────────────────
@@ -411,13 +511,14 @@ export class SqliteStateStore implements StateStore {
   putEntry(e: BaselineEntry): void {
     if (this.depth === 0) return this.transaction(() => this.putEntry(e));
     this.settle();
-    const c = this.seenCell(e.ns, e.key);
-    if (c === null) this.seenCache.put(e.ns, e.key, { ns: flatCopy(e.ns), key: flatCopy(e.key), first: e.first, last: e.last, dirty: false });
+    const c = this.seenCache;
+    const s = this.seenSlot(e.ns, e.key);
+    if (s === ABSENT) c.add(e.ns, e.key, e.first, e.last);
     else {
-      c.first = e.first;
-      c.last = e.last;
+      c.set(s, 0, e.first);
+      c.set(s, 1, e.last);
       // Written below; a pending write of older values must not follow it.
-      c.dirty = false;
+      c.markClean(s);
     }
     this.q.seenPut.run(e.ns, e.key, e.first, e.last);
   }
@@ -425,11 +526,10 @@ export class SqliteStateStore implements StateStore {
   forget(ns: string, key: string): boolean {
     if (this.depth === 0) return this.transaction(() => this.forget(ns, key));
     this.settle();
-    const c = this.seenCell(ns, key);
-    if (c !== null) c.dirty = false;
-    this.seenCache.put(ns, key, null);
+    const s = this.seenSlot(ns, key);
+    this.seenCache.setAbsent(ns, key);
     const gone = this.q.seenDelete.run(ns, key).changes > 0;
-    return gone || c !== null;
+    return gone || s !== ABSENT;
   }
 
   // ── checkpoints and alerts (a few per batch: straight to the table) ──────────────────────────
@@ -455,9 +555,10 @@ export class SqliteStateStore implements StateStore {
     return this.q.alertAll.all().map((r) => JSON.parse(r.json) as Alert);
   }
 
+  /** An owed alert is a kept alert: its row names the alert, kept once however many sinks it is owed to. */
   enqueueOutbox(alert: Alert, sinks: readonly string[]): void {
-    const json = JSON.stringify(alert);
-    for (const sink of sinks) this.q.outboxAdd.run(sink, alert.id, json);
+    if (this.q.alertHas.get(alert.id) === undefined) this.recordAlert(alert);
+    for (const sink of sinks) this.q.outboxAdd.run(sink, alert.id);
   }
 
   outbox(sink: string, limit: number): Alert[] {
@@ -497,29 +598,24 @@ export class SqliteStateStore implements StateStore {
     const q = this.q;
     const seenLog: SeenLog = [];
     const markLog: MarkLog = [];
-    const seen = this.seenCache.dirty;
-    if (seen.length > 0) {
-      this.seenCache.dirty = [];
-      for (const c of seen) {
+    const seen = this.seenCache;
+    for (const i of seen.takeDirty()) seenLog.push(seen.ns(i), seen.key(i), seen.get(i, 0), seen.get(i, 1));
+    const marks = this.markCache;
+    for (const i of marks.takeDirty()) markLog.push(marks.ns(i), marks.key(i), marks.get(i, 0));
+    const cellLog: CellLog = [];
+    const cells = this.cellCache.dirty;
+    if (cells.length > 0) {
+      this.cellCache.dirty = [];
+      for (const c of cells) {
         if (!c.dirty) continue;
         c.dirty = false;
-        seenLog.push(c.ns, c.key, c.first, c.last);
-        this.loggedSeen.add(c);
+        cellLog.push(c.ns, c.key, c.until, c.values);
+        this.loggedCells.add(c);
       }
     }
-    const marks = this.markCache.dirty;
-    if (marks.length > 0) {
-      this.markCache.dirty = [];
-      for (const c of marks) {
-        if (!c.dirty) continue;
-        c.dirty = false;
-        markLog.push(c.ns, c.key, c.until);
-        this.loggedMarks.add(c);
-      }
-    }
-    if (seenLog.length > 0 || markLog.length > 0) {
-      q.logAdd.run(JSON.stringify(seenLog), JSON.stringify(markLog));
-      this.logged += seenLog.length / 4 + markLog.length / 3;
+    if (seenLog.length > 0 || markLog.length > 0 || cellLog.length > 0) {
+      q.logAdd.run(JSON.stringify(seenLog), JSON.stringify(markLog), JSON.stringify(cellLog));
+      this.logged += seenLog.length / 4 + markLog.length / 3 + cellLog.length / 4;
     }
     const counters = this.countCache.dirty;
     if (counters.length > 0) {
@@ -540,7 +636,7 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  private loadWhole<C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>, load: () => boolean): void {
+  private loadWhole(cache: CachedTable, load: () => boolean): void {
     this.settle();
     cache.loadTried = true;
     cache.whole = load();
@@ -549,39 +645,42 @@ export class SqliteStateStore implements StateStore {
 
   private dropCaches(): void {
     this.logPending = true;
-    this.loggedSeen.clear();
-    this.loggedMarks.clear();
+    this.forgetLogged();
     this.seenCache.clear();
     this.markCache.clear();
     this.countCache.clear();
+    this.cellCache.clear();
   }
 
   /** Bound memory: after a commit every cell is clean, so an oversized cache can simply go. */
   private trim(): void {
-    const trimOne = <C extends { ns: string; key: string; dirty: boolean }>(cache: Cache<C>): void => {
-      if (cache.size <= this.maxCached || cache.dirty.length > 0) return;
+    const trimOne = (cache: CachedTable): void => {
+      if (cache.size <= this.maxCached || cache.dirtyCount > 0) return;
       this.evicted += cache.size;
       this.evictions++;
       cache.tooBig = true;
       this.logPending = true;
-      this.loggedSeen.clear();
-      this.loggedMarks.clear();
+      this.forgetLogged();
       cache.clear();
     };
     trimOne(this.seenCache);
     trimOne(this.markCache);
     trimOne(this.countCache);
+    trimOne(this.cellCache);
   }
 
   cacheStats(): CacheStats {
-    return { cached: this.seenCache.size + this.markCache.size + this.countCache.size, evicted: this.evicted, evictions: this.evictions };
+    return { cached: this.seenCache.size + this.markCache.size + this.countCache.size + this.cellCache.size, evicted: this.evicted, evictions: this.evictions };
   }
 
   prune(now: number): void {
     if (this.depth === 0) return this.transaction(() => this.prune(now));
     this.settle();
     this.q.markPrune.run(now);
-    for (const [m, k, c] of this.markCache.cells()) {
+    this.q.cellPrune.run(now);
+    const marks = this.markCache;
+    for (const [ns, key, s] of marks.rows()) if (marks.get(s, 0) < now) marks.setAbsent(ns, key);
+    for (const [m, k, c] of this.cellCache.cells()) {
       if (c !== null && c.until < now) {
         c.dirty = false;
         m.set(k, null);

@@ -1,6 +1,6 @@
 /**
  * StateStore — the only memory a detector has (DESIGN.md "Contracts"): set membership with
- * first/last-seen time, counters over windows, short-lived marks with TTL; plus source checkpoints
+ * first/last-seen time, counters over windows, short-lived marks and cells with TTL; plus source checkpoints
  * and alert records, which the engine commits in the same transaction as the state.
  * All times are event-time epoch milliseconds.
  */
@@ -26,6 +26,13 @@ export interface StateView {
   mark(ns: string, key: string, time: number, ttl: number): void;
   /** Whether a mark is set and has not expired at `time`. */
   marked(ns: string, key: string, time: number): boolean;
+  /**
+   * Keep a few numbers under a key until time + ttl (a detector's short-lived tally: one key per
+   * thing tracked, updated in place, pruned once lapsed, so it does not grow with traffic).
+   */
+  setCell(ns: string, key: string, time: number, ttl: number, values: readonly number[]): void;
+  /** The numbers kept under a key, or undefined when absent or lapsed at `time`. */
+  cell(ns: string, key: string, time: number): number[] | undefined;
 }
 
 export type { Checkpoint } from '../../io/sources/checkpoint.js';
@@ -78,7 +85,7 @@ export interface StateStore extends StateView, BaselineAccess, Outbox {
   alerts(): Alert[];
   /** Run fn atomically: everything it wrote commits together or not at all. */
   transaction<T>(fn: () => T): T;
-  /** Drop entries whose time has passed (expired marks, counter events out of every window). */
+  /** Drop entries whose time has passed (expired marks and cells, counter events out of every window). */
   prune(now: number): void;
   /** The working set's size and evictions, for stores that cache (SQLite). */
   cacheStats?(): CacheStats;

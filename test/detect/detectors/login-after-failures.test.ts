@@ -1,7 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { loginAfterFailures } from '../../../src/detect/detectors/login-after-failures.js';
+import { loginAfterFailures, TRACKED_USERS } from '../../../src/detect/detectors/login-after-failures.js';
 import { unseenCredential } from '../../../src/detect/detectors/unseen-credential.js';
 import { MemoryStateStore } from '../../../src/detect/state/memory.js';
+import { SqliteStateStore } from '../../../src/detect/state/sqlite.js';
 import { learnLogin } from '../../../src/organisation/networks.js';
 import { DAY, MIN, run, sshLogin, T0, testEnv } from './helpers.js';
 
@@ -22,6 +27,37 @@ describe('login-after-failures (DS0002)', () => {
     expect(run(loginAfterFailures, s, env, [...spray, sshLogin(T0 + 5 * MIN, '203.0.114.8', 'deploy')]).map((a) => [a.severity, a.evidence.failedUsers])).toEqual([['critical', 3]]);
     const t = new MemoryStateStore();
     expect(run(loginAfterFailures, t, env, [sshLogin(T0, '203.0.114.7', 'alice', false), sshLogin(T0 + 1000, '203.0.114.7', 'alice', false), sshLogin(T0 + 2000, '203.0.114.7', 'alice')])).toEqual([]);
+  });
+
+  const W = env.config.detect.contextWindow;
+  const fails = (from: number, n: number, src: string, user: (i: number) => string) => Array.from({ length: n }, (_, i) => sshLogin(from + i * 1000, src, user(i), false));
+
+  it('failures count over the current and the previous window; older ones have lapsed', () => {
+    const edge = Math.ceil(T0 / W) * W;
+    // Three failures just before a window edge, two after it: five within reach of a success after the edge.
+    const s = new MemoryStateStore();
+    run(loginAfterFailures, s, env, [...fails(edge - 3000, 3, '203.0.114.7', () => 'root'), ...fails(edge + 1000, 2, '203.0.114.7', () => 'root')]);
+    expect(run(loginAfterFailures, s, env, [sshLogin(edge + 10_000, '203.0.114.9', 'root')]).map((a) => a.evidence.failures)).toEqual([5]);
+    // The same five, but the success two windows later: the failures are out of every window.
+    const t = new MemoryStateStore();
+    run(loginAfterFailures, t, env, fails(edge - 5000, 5, '203.0.114.7', () => 'root'));
+    expect(run(loginAfterFailures, t, env, [sshLogin(edge + W + 10_000, '203.0.114.9', 'root')])).toEqual([]);
+  });
+
+  it('keeps one short-lived tally per range, whatever the number of failures or users; a wide spray is reported as "at least"', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'drawbridge-laf-')), 'state.db');
+    const s = new SqliteStateStore(path);
+    const spray = fails(T0, 2000, '203.0.114.7', (i) => `user${i % 200}`);
+    s.transaction(() => run(loginAfterFailures, s, env, spray));
+    const [alert] = s.transaction(() => run(loginAfterFailures, s, env, [sshLogin(T0 + 2_100_000, '203.0.114.8', 'user7')]));
+    expect([alert?.severity, alert?.evidence.failures, alert?.evidence.failedUsers]).toEqual(['critical', 2000, TRACKED_USERS]);
+    expect(alert?.title).toContain(`after 2000 failed logins for at least ${TRACKED_USERS} users`);
+    s.close();
+    const db = new Database(path, { readonly: true });
+    const rows = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    expect(rows("SELECT count(*) AS n FROM cells WHERE ns LIKE 'ds0002.%'")).toBe(1);
+    expect(rows("SELECT count(*) AS n FROM seen WHERE ns LIKE 'ds0002.%'")).toBe(0);
+    db.close();
   });
 });
 

@@ -127,6 +127,26 @@ describe.each(KINDS)('%s store conformance', (name, kind, available) => {
       expect(s.marked('m', 'k', 205)).toBe(false);
     }));
 
+  run('cells hold their numbers until their TTL in event time; rewritten in place; pruned once lapsed', () =>
+    use((s) => {
+      expect(s.cell('t', 'k', 0)).toBeUndefined();
+      s.setCell('t', 'k', 100, 50, [7, 0, -3, 2.5]);
+      expect(s.cell('t', 'k', 150)).toEqual([7, 0, -3, 2.5]);
+      expect(s.cell('t', 'k', 151)).toBeUndefined();
+      expect(s.cell('t', 'other', 120)).toBeUndefined();
+      expect(s.cell('u', 'k', 120)).toBeUndefined();
+      // The caller's array is copied both ways.
+      const v = [1];
+      s.setCell('t', 'k', 200, 10, v);
+      v.push(2);
+      s.cell('t', 'k', 205)!.push(3);
+      expect(s.cell('t', 'k', 205)).toEqual([1]);
+      s.setCell('t', 'long', 200, 10_000, [9]);
+      s.prune(1_000);
+      expect(s.cell('t', 'k', 205)).toBeUndefined();
+      expect(s.cell('t', 'long', 205)).toEqual([9]);
+    }));
+
   run('checkpoints and alerts; an alert id is kept once', () =>
     use((s) => {
       expect(s.checkpoint('/a')).toBeUndefined();
@@ -150,6 +170,8 @@ describe.each(KINDS)('%s store conformance', (name, kind, available) => {
         expect(s.count('c', 'k', 20, 100)).toBe(2);
         s.mark('m', 'k', 10, 5);
         expect(s.marked('m', 'k', 15)).toBe(true);
+        s.setCell('t', 'k', 10, 5, [1, 2]);
+        expect(s.cell('t', 'k', 15)).toEqual([1, 2]);
         s.setCheckpoint('/a', { offset: 5, line: 1 });
         expect(s.checkpoint('/a')).toEqual({ offset: 5, line: 1 });
         expect(s.recordAlert(alert(7))).toBe(true);
@@ -184,6 +206,7 @@ describe.each(KINDS)('%s store conformance', (name, kind, available) => {
     a.transaction(() => {
       a.seen('ns', 'kept', 1);
       a.count('c', 'k', 1, 100);
+      a.setCell('t', 'kept', 1, 100, [4, 5]);
       a.setCheckpoint('/log', { offset: 42, line: 3 });
     });
     expect(() =>
@@ -192,6 +215,8 @@ describe.each(KINDS)('%s store conformance', (name, kind, available) => {
         a.seen('ns', 'kept', 5);
         a.count('c', 'k', 2, 100);
         a.mark('m', 'lost', 2, 100);
+        a.setCell('t', 'kept', 2, 100, [6]);
+        a.setCell('t', 'lost', 2, 100, [6]);
         a.setCheckpoint('/log', { offset: 99, line: 9 });
         a.recordAlert(alert(3));
         throw new Error('crash');
@@ -202,6 +227,8 @@ describe.each(KINDS)('%s store conformance', (name, kind, available) => {
     expect(b.peek('ns', 'kept')).toEqual({ first: 1, last: 1 });
     expect(b.peek('ns', 'lost')).toBeUndefined();
     expect(b.marked('m', 'lost', 3)).toBe(false);
+    expect(b.cell('t', 'kept', 3)).toEqual([4, 5]);
+    expect(b.cell('t', 'lost', 3)).toBeUndefined();
     expect(b.checkpoint('/log')).toEqual({ offset: 42, line: 3 });
     expect(b.alerts()).toEqual([]);
     expect(b.count('c', 'k', 3, 100)).toBe(2);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../src/detect/state/memory.js';
 import { SqliteStateStore } from '../../../src/detect/state/sqlite.js';
@@ -105,5 +106,65 @@ describe('SqliteStateStore durability', () => {
     expect(b.alerts()).toEqual([]);
     expect(b.seen('ns', 'kept', 5)).toBe(false);
     b.close();
+  });
+
+  it('cells committed but not yet folded (the writer still running or killed) are read from the change log', () => {
+    const path = join(dir, 'cells-log.db');
+    const writer = new SqliteStateStore(path);
+    writer.transaction(() => writer.setCell('t', 'a', 10, 100, [1, 2]));
+    writer.transaction(() => {
+      writer.setCell('t', 'a', 20, 100, [3]);
+      writer.setCell('t', 'b', 20, 100, [4]);
+    });
+    // A second connection while the writer holds its change log unfolded.
+    const reader = new SqliteStateStore(path);
+    expect(reader.cell('t', 'a', 30)).toEqual([3]);
+    expect(reader.cell('t', 'b', 30)).toEqual([4]);
+    expect(reader.cell('t', 'a', 121)).toBeUndefined();
+    reader.close();
+    writer.close();
+  });
+
+  it('opens a state file whose change log predates cells', () => {
+    const path = join(dir, 'old-log.db');
+    const old = new Database(path);
+    old.exec('CREATE TABLE state_log (seq INTEGER PRIMARY KEY, seen TEXT NOT NULL, marks TEXT NOT NULL)');
+    old.prepare('INSERT INTO state_log (seen, marks) VALUES (?, ?)').run(JSON.stringify(['ns', 'k', 5, 6]), '[]');
+    old.close();
+    const s = new SqliteStateStore(path);
+    expect(s.peek('ns', 'k')).toEqual({ first: 5, last: 6 });
+    s.transaction(() => s.setCell('t', 'k', 1, 10, [8]));
+    expect(s.cell('t', 'k', 2)).toEqual([8]);
+    s.close();
+    const again = new SqliteStateStore(path);
+    expect(again.cell('t', 'k', 2)).toEqual([8]);
+    again.close();
+  });
+
+  it('keeps an alert owed to several sinks once; an outbox written by an earlier version is carried over', () => {
+    const path = join(dir, 'outbox.db');
+    const s = new SqliteStateStore(path);
+    const a = alert(40);
+    s.transaction(() => {
+      s.recordAlert(a);
+      s.enqueueOutbox(a, ['jsonl:/a', 'webhook:x', 'syslog:y']);
+    });
+    s.close();
+    const db = new Database(path);
+    const one = (sql: string) => db.prepare(sql).get() as Record<string, number>;
+    expect(one("SELECT count(*) AS n, sum(length(json)) AS bytes FROM alerts")).toEqual({ n: 1, bytes: JSON.stringify(a).length });
+    // The layout before: a copy of the alert per sink.
+    db.exec('DROP TABLE owed');
+    db.exec('CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, sink TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (sink, id))');
+    const b = alert(41);
+    for (const [sink, x] of [['jsonl:/a', a], ['jsonl:/a', b], ['webhook:x', b]] as const) db.prepare('INSERT INTO outbox (sink, id, json) VALUES (?, ?, ?)').run(sink, x.id, JSON.stringify(x));
+    db.close();
+    const t = new SqliteStateStore(path);
+    expect(t.outbox('jsonl:/a', 10)).toEqual([a, b]);
+    expect(t.outbox('webhook:x', 10)).toEqual([b]);
+    t.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE name = 'outbox'").all()).toEqual([]);
+    after.close();
   });
 });
