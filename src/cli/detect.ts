@@ -20,9 +20,9 @@ import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
 import { webhookEventLine, webhookSummary } from '../io/sinks/webhook-report.js';
 import { ProgressRenderer } from '../io/progress.js';
-import { startReceivers, type ReceiverLimits, type Receivers } from '../io/sources/syslog-receivers.js';
+import type { ReceiverLimits, Receivers } from '../io/sources/syslog-receivers.js';
 import { receiverSummary, writeReceiverMetrics } from '../io/sources/syslog-report.js';
-import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources/syslog.js';
+import type { SyslogListen } from '../io/sources/syslog.js';
 import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.js';
 import { atLeast, type Severity } from '../model/severity.js';
 import { UsageError } from '../model/errors.js';
@@ -148,8 +148,11 @@ export function incidentSummary(incidents: readonly Incident[], failOn: Severity
   return out.join('\n') + '\n';
 }
 
-function parseListens(flags: LiveFlags): SyslogListen[] {
-  return (flags.syslog ?? []).map((url) => {
+/** The --syslog listeners; the receivers' module (sockets) loads only when there is one. */
+async function parseListens(flags: LiveFlags): Promise<SyslogListen[]> {
+  if (!flags.syslog || flags.syslog.length === 0) return [];
+  const { isLoopbackHost, parseSyslogUrl } = await import('../io/sources/syslog.js');
+  return flags.syslog.map((url) => {
     let listen: SyslogListen;
     try {
       listen = parseSyslogUrl(url);
@@ -188,7 +191,7 @@ export function registerDetect(program: Command): void {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
     const format = outputFormat(flags, 'detect');
-    const listens = parseListens(flags);
+    const listens = await parseListens(flags);
     const live = flags.follow === true || listens.length > 0;
     if (inputs.length === 0 && listens.length === 0) throw new UsageError('detect: name log files (- for standard input) or --syslog URL');
     if (flags.metricsFile !== undefined && listens.length === 0) throw new UsageError('--metrics-file: the metrics are the syslog receivers\'; add --syslog URL');
@@ -257,6 +260,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
       process.once('SIGTERM', onSignal);
     }
     if (run.listens.length > 0) {
+      const { startReceivers } = await import('../io/sources/syslog-receivers.js');
       syslog = await startReceivers(
         run.listens,
         flags.syslogAllowRemote === true,
