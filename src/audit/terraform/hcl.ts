@@ -19,7 +19,7 @@ function wasmRoot(): WasmRoot | undefined {
 /** Load the WebAssembly parser (about a second, once per process). */
 export function loadHcl(): Promise<void> {
   // Imported here: the package starts loading its WebAssembly as soon as it is imported.
-  loading ??= import('@cdktf/hcl2json').then((m) => m.default.parse('init.tf', '')).then(() => undefined);
+  loading ??= import('@cdktf/hcl2json').then(({ parse }) => parse('init.tf', '')).then(() => undefined);
   return loading;
 }
 
