@@ -17,14 +17,18 @@ export interface CompileReport {
   kept: string[];
 }
 
-/** Compile every shipped catalogue into `COMPILED_ROOT`, replacing what an earlier build left there. */
-export function compileCatalogues(): CompileReport {
-  useCompiledCatalogues(false);
-  for (const k of SHIPPED_KINDS) k.readAll();
-  rmSync(COMPILED_ROOT, { recursive: true, force: true });
+/** Compile every shipped catalogue into `outDir`, replacing what an earlier build left there. */
+export function compileCatalogues(outDir: string = COMPILED_ROOT): CompileReport {
+  const previous = useCompiledCatalogues(undefined);
+  try {
+    for (const k of SHIPPED_KINDS) k.readAll();
+  } finally {
+    useCompiledCatalogues(previous);
+  }
+  rmSync(outDir, { recursive: true, force: true });
   const report: CompileReport = { written: 0, kept: [] };
   for (const { file, kind, value } of catalogueValuesRead()) {
-    const out = compiledPath(file);
+    const out = compiledPath(file, outDir);
     if (out === undefined) continue;
     const json = JSON.stringify({ kind, sha256: textDigest(readFileSync(file, 'utf8')), value } satisfies CompiledCatalogue);
     if (!isDeepStrictEqual((JSON.parse(json) as CompiledCatalogue).value, value)) {
@@ -36,7 +40,6 @@ export function compileCatalogues(): CompileReport {
     renameSync(`${out}.tmp`, out);
     report.written++;
   }
-  useCompiledCatalogues(true);
   return report;
 }
 

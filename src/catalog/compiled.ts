@@ -24,28 +24,31 @@ export interface CompiledCatalogue {
   value: unknown;
 }
 
-let enabled = !import.meta.url.endsWith('.ts');
+/** Where compiled copies are read from; none when running from source. */
+let readFrom: string | undefined = import.meta.url.endsWith('.ts') ? undefined : COMPILED_ROOT;
 
-/** Turn the compiled copies off (the build reads every catalogue from its source) or back on. */
-export function useCompiledCatalogues(on: boolean): void {
-  enabled = on;
+/** Read compiled copies from `dir` (undefined: never; the build reads every catalogue from its source); returns the previous setting. */
+export function useCompiledCatalogues(dir: string | undefined): string | undefined {
+  const previous = readFrom;
+  readFrom = dir;
+  return previous;
 }
 
 export function textDigest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Path of the compiled copy of a shipped catalogue file, or undefined for a file outside catalog/. */
-export function compiledPath(absolute: string): string | undefined {
+/** Path of the compiled copy of a shipped catalogue file under `dir`, or undefined for a file outside catalog/. */
+export function compiledPath(absolute: string, dir: string = COMPILED_ROOT): string | undefined {
   const rel = relative(CATALOG_ROOT, absolute);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
-  return join(COMPILED_ROOT, `${rel}.json`);
+  return join(dir, `${rel}.json`);
 }
 
 /** The value compiled from exactly `text` as `kind`, or undefined (none built, edited since, another kind). */
 export function compiledCatalogue(kind: string, absolute: string, text: string): { value: unknown } | undefined {
-  if (!enabled) return undefined;
-  const file = compiledPath(absolute);
+  if (readFrom === undefined) return undefined;
+  const file = compiledPath(absolute, readFrom);
   if (file === undefined) return undefined;
   let entry: CompiledCatalogue;
   try {
