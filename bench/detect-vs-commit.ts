@@ -3,17 +3,19 @@
  * of this repository: the working tree (HEAD plus uncommitted changes, or `--head REV`) and `--base REV`
  * (default HEAD~1), each other revision checked out into a temporary git worktree that shares this
  * checkout's node_modules.
+ * The logs are the perf corpora (the seeded generator of bench/lib/perf-corpora.ts, as detect-vs-peers
+ * uses), each run learning for the first half of the corpus's event time and detecting in the second.
  * Runs alternate base/head so that a change of machine load hits both sides alike; each side's
  * figure is the median of `--runs`. Target: head keeps at least 90 % of base's throughput.
  * Usage: npx tsx bench/detect-vs-commit.ts [--base REV] [--head REV] [--runs N] [--quick] [--keep]
- *   [--sshd-lines N] [--vpc-lines N] [--k8s-lines N]
+ *   [--seed N] [--sshd-lines N] [--vpc-lines N] [--k8s-lines N]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intFlag, machineInfo, median, parseFlags, printMachine, printTable, REPO_DIR, round, runChild, writeResult } from './lib/common.js';
-import { writeK8sAuditLog, writeSshdLog, writeVpcFlowLog } from './lib/logs.js';
+import { writeAuthLog, writeK8sAuditLog, writeVpcFlowLog, type CorpusFile } from './lib/perf-corpora.js';
 
 const TARGET = 0.9;
 
@@ -34,12 +36,17 @@ function git(args: string[], cwd = REPO_DIR): string {
 }
 
 /** One whole CLI process: detect over `file` with a fresh state folder; alerts counted from the JSON output. */
-async function detectOnce(side: Side, file: string, work: string, config: string): Promise<Sample> {
+async function detectOnce(side: Side, corpus: CorpusFile, work: string, config: string): Promise<Sample> {
   const state = mkdtempSync(join(work, `state-${side.name}-`));
-  const run = await runChild(process.execPath, ['--import', 'tsx', join(side.tree, 'src/cli/bin.ts'), 'detect', file, '--config', config, '--state-dir', state, '--format', 'json'], { cwd: side.tree });
+  const learning = `${Math.ceil((corpus.lastMs - corpus.firstMs) / 2000)}s`;
+  const run = await runChild(
+    process.execPath,
+    ['--import', 'tsx', join(side.tree, 'src/cli/bin.ts'), 'detect', corpus.file, '--config', config, '--state-dir', state, '--learning-period', learning, '--format', 'json'],
+    { cwd: side.tree },
+  );
   rmSync(state, { recursive: true, force: true });
   // Exit 1 means "alerts at or above the threshold": a normal outcome here.
-  if (run.code !== 0 && run.code !== 1) throw new Error(`${side.name} (${side.rev}) detect ${file} exited ${run.code}:\n${run.stderr.slice(-3000)}`);
+  if (run.code !== 0 && run.code !== 1) throw new Error(`${side.name} (${side.rev}) detect ${corpus.file} exited ${run.code}:\n${run.stderr.slice(-3000)}`);
   const alerts = (JSON.parse(run.stdout) as { alerts?: unknown[] }).alerts?.length ?? 0;
   return { wallMs: run.wallMs, alerts, ...(run.peakRssMiB !== undefined ? { peakRssMiB: run.peakRssMiB } : {}) };
 }
@@ -73,11 +80,12 @@ async function main(): Promise<void> {
     const config = join(work, 'drawbridge.yaml');
     // Only keys every revision of the config schema knows.
     writeFileSync(config, 'organisation:\n  allowedRanges: [192.0.2.0/24]\n');
+    const seed = intFlag(flags, 'seed', 42);
     const corpora = [
-      { name: 'sshd', file: join(work, 'auth.log'), lines: writeSshdLog(join(work, 'auth.log'), sizes.sshd).lines },
-      { name: 'aws-vpc-flow', file: join(work, 'vpc.log'), lines: writeVpcFlowLog(join(work, 'vpc.log'), sizes.vpc).lines },
-      { name: 'k8s-audit', file: join(work, 'audit.jsonl'), lines: writeK8sAuditLog(join(work, 'audit.jsonl'), sizes.k8s).lines },
-    ];
+      { name: 'sshd', corpus: writeAuthLog(join(work, 'auth.log'), sizes.sshd, seed) },
+      { name: 'aws-vpc-flow', corpus: writeVpcFlowLog(join(work, 'vpc.log'), sizes.vpc, seed) },
+      { name: 'k8s-audit', corpus: writeK8sAuditLog(join(work, 'audit.jsonl'), sizes.k8s, seed) },
+    ].map((c) => ({ ...c, lines: c.corpus.records }));
     const sides: Side[] = [
       { name: 'base', tree: baseTree, rev: baseRev },
       { name: 'head', tree: headTree, rev: headRev },
@@ -90,7 +98,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) {
         // Alternate the order too, so neither side always runs on a warm page cache.
         const order = i % 2 === 0 ? sides : [...sides].reverse();
-        for (const s of order) samples[s.name].push(await detectOnce(s, c.file, work, config));
+        for (const s of order) samples[s.name].push(await detectOnce(s, c.corpus, work, config));
       }
       const rate = (xs: Sample[]): number => c.lines / (median(xs.map((x) => x.wallMs)) / 1000);
       const peak = (xs: Sample[]): number | string => median(xs.map((x) => x.peakRssMiB ?? Number.NaN)) || '–';

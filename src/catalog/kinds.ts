@@ -11,6 +11,7 @@ import { EXPOSURE_TABLE_KIND, exposureTable } from '../audit/cloud/exposure-tabl
 import { loadRules } from '../audit/rule-catalog.js';
 import { EMULATION_NETWORKS_KIND, allNetworks } from '../emulate/networks.js';
 import { HOSTING_ASNS_KIND, isHostingAsn } from '../organisation/hosting.js';
+import { GRPC_PRODUCTS_KIND, grpcProducts } from '../probe/grpc/products.js';
 import { SURFACE_KIND, surfaceCatalog } from '../surface/catalog.js';
 import { OSV_KIND, shippedAdvisories } from '../intel/advisories.js';
 import { PRODUCTS_KIND, shippedProducts } from '../intel/advisory-products.js';
@@ -52,4 +53,5 @@ export const SHIPPED_KINDS: readonly ShippedKind[] = [
   { kind: kind(SURFACE_KIND), readAll: () => surfaceCatalog() },
   { kind: kind(HOSTING_ASNS_KIND), readAll: () => isHostingAsn({ asn: 0, org: '' }) },
   { kind: kind(EMULATION_NETWORKS_KIND), readAll: () => allNetworks() },
+  { kind: kind(GRPC_PRODUCTS_KIND), readAll: () => grpcProducts() },
 ];

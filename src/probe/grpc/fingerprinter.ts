@@ -6,46 +6,16 @@
  * The method called is a read that, with an empty request and no session, changes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { findingText, type RenderedText } from '../../catalog/texts.js';
+import { findingText } from '../../catalog/texts.js';
 import { makeFinding } from '../../model/finding.js';
 import { openSocket } from '../net.js';
 import { NotThisProtocol, type Endpoint, type Fingerprinter, type Observation, type ProbeOptions } from '../types.js';
 import { grpcCall, type GrpcAnswer } from './call.js';
+import { grpcProducts, type GrpcProduct } from './products.js';
 
 /** gRPC status codes the verdict reads (grpc/doc/statuscodes.md). */
 const UNIMPLEMENTED = 12;
 const UNAUTHENTICATED = 16;
-
-interface GrpcProduct {
-  id: string;
-  name: string;
-  /** Catalogue service (catalog/services.yaml). */
-  service: string;
-  ports: readonly number[];
-  /** Fully qualified service and one of its read-only methods. */
-  grpcService: string;
-  method: string;
-  /** The finding's texts (catalog/findings/probe/grpc.yaml) for an open or a credential-guarded server. */
-  text: (login: boolean, url: string) => RenderedText;
-}
-
-/**
- * The Ray client server (`ray start --head`, 10001): serve_proxier registers ray.rpc.RayletDriver,
- * RayletDataStreamer and RayletLogStreamer only (ray-project/ray python/ray/util/client/server/proxier.py).
- * ClusterInfo without a client_id is answered NOT_FOUND by the proxy (no channel for that client) or
- * with the cluster's state by a specific server; either way it is not UNIMPLEMENTED.
- */
-export const GRPC_PRODUCTS: readonly GrpcProduct[] = [
-  {
-    id: 'ray-client',
-    name: 'Ray client server',
-    service: 'ray',
-    ports: [10001],
-    grpcService: 'ray.rpc.RayletDriver',
-    method: 'ClusterInfo',
-    text: (login, url) => (login ? findingText('probe.grpc.ray-client.login', { vars: { url } }) : findingText('probe.grpc.ray-client.open', { vars: { url } })),
-  },
-];
 
 async function call(ep: Endpoint, path: string, opts: ProbeOptions): Promise<GrpcAnswer | undefined> {
   const socket = await openSocket(ep, opts);
@@ -60,14 +30,21 @@ function unrecognised(ep: Endpoint, note: string, facts: Record<string, unknown>
   return { endpoint: ep, outcome: 'unrecognised', notes: [`grpc: ${note}`], auth: 'unknown', facts, findings: [] };
 }
 
-/** Tries the products whose ports include this one; other ports are left to the other fingerprinters. */
-export function createGrpcFingerprinter(products: readonly GrpcProduct[] = GRPC_PRODUCTS, nonce = (): string => randomBytes(6).toString('hex')): Fingerprinter {
+/**
+ * Tries the products whose ports include this one; other ports are left to the other fingerprinters.
+ * The catalogue is read when first needed, not when the module loads.
+ */
+export function createGrpcFingerprinter(given?: readonly GrpcProduct[], nonce = (): string => randomBytes(6).toString('hex')): Fingerprinter {
+  const products = (): readonly GrpcProduct[] => given ?? grpcProducts();
+  let ports: number[] | undefined;
   return {
     id: 'grpc',
     protocols: ['grpc'],
-    ports: [...new Set(products.flatMap((p) => p.ports))],
+    get ports(): number[] {
+      return (ports ??= [...new Set(products().flatMap((p) => p.ports))]);
+    },
     async probe(ep: Endpoint, opts: ProbeOptions): Promise<Observation | undefined> {
-      const here = products.filter((p) => p.ports.includes(ep.port));
+      const here = products().filter((p) => p.ports.includes(ep.port));
       if (here.length === 0) throw new NotThisProtocol(`no gRPC product is known on port ${ep.port}`);
       for (const p of here) {
         const unknown = await call(ep, `/${p.grpcService}/Drawbridge${nonce()}`, opts);
@@ -83,7 +60,7 @@ export function createGrpcFingerprinter(products: readonly GrpcProduct[] = GRPC_
         const login = known.grpcStatus === UNAUTHENTICATED;
         const base = { asset: ep.host, location: { host: ep.host, port: ep.port } };
         const evidence = { url, product: p.id, service: p.service, grpcService: p.grpcService, method: p.method, ...facts.grpc };
-        const finding = makeFinding({ ...base, ...p.text(login, url), evidence, confidence: 'confirmed' });
+        const finding = makeFinding({ ...base, ...findingText(login ? p.findings.login : p.findings.open, { vars: { url } }), evidence, confidence: 'confirmed' });
         return {
           endpoint: ep,
           service: p.service,

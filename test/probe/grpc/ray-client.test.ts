@@ -1,7 +1,8 @@
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGrpcFingerprinter, GRPC_PRODUCTS } from '../../../src/probe/grpc/fingerprinter.js';
+import { createGrpcFingerprinter } from '../../../src/probe/grpc/fingerprinter.js';
+import { grpcProducts } from '../../../src/probe/grpc/products.js';
 import { selectFingerprinters } from '../../../src/probe/registry.js';
 import { NotThisProtocol, type Endpoint } from '../../../src/probe/types.js';
 
@@ -39,7 +40,7 @@ function grpcServer(registered: Record<string, number>, options: { everyMethod?:
 
 const opts = { timeoutMs: 3000 };
 /** The Ray product, moved to the emulator's port. */
-const onPort = (port: number): ReturnType<typeof createGrpcFingerprinter> => createGrpcFingerprinter([{ ...GRPC_PRODUCTS[0]!, ports: [port] }], () => 'nonce');
+const onPort = (port: number): ReturnType<typeof createGrpcFingerprinter> => createGrpcFingerprinter([{ ...grpcProducts()[0]!, ports: [port] }], () => 'nonce');
 
 describe('gRPC fingerprinter: Ray client server', () => {
   const closers: (() => Promise<void>)[] = [];
