@@ -27,7 +27,6 @@ import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.
 import { atLeast, type Severity } from '../model/severity.js';
 import { UsageError } from '../model/errors.js';
 import { observationLine, type Observation } from '../detect/observations.js';
-import { InventoryError, readInventory } from '../surface/inventory.js';
 import type { SurfaceEndpoint } from '../surface/model.js';
 import { warn } from './warn.js';
 import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
@@ -70,18 +69,20 @@ export function addDetectOptions(cmd: Command): Command {
 }
 
 /** The pipeline options the detection flags set. */
-export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory' | 'threads'> {
+export async function pipelineFlags(flags: DetectFlags): Promise<Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory' | 'threads'>> {
   return {
     ...(flags.threads !== undefined ? { threads: threadCount(flags.threads) } : {}),
-    ...(flags.inventory ? { inventory: inventoryEndpoints(flags.inventory) } : {}),
+    ...(flags.inventory ? { inventory: await inventoryEndpoints(flags.inventory) } : {}),
     ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
     ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
     ...(flags.fromStart ? { fromStart: true } : {}),
   };
 }
 
-/** Endpoints from --inventory files; a bad file is a usage error naming it. */
-export function inventoryEndpoints(files: readonly string[]): SurfaceEndpoint[] {
+/** Endpoints from --inventory files; a bad file is a usage error naming it. The reader (and the probe signatures it names services by) loads only when a file is named. */
+export async function inventoryEndpoints(files: readonly string[]): Promise<SurfaceEndpoint[]> {
+  if (files.length === 0) return [];
+  const { InventoryError, readInventory } = await import('../surface/inventory.js');
   try {
     return files.flatMap((f) => readInventory(f).endpoints);
   } catch (e) {
@@ -274,7 +275,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     if (syslog && flags.metricsFile) metrics = keepWritingMetrics(flags.metricsFile, syslog);
     result = await runDetect(inputs, {
       config,
-      ...pipelineFlags(flags),
+      ...(await pipelineFlags(flags)),
       ...(live ? { signal: stop.signal } : {}),
       follow: flags.follow === true,
       lineSources: (syslog?.sources ?? []).map((s) => (flags.inputFormat ? { ...s, format: flags.inputFormat } : s)),

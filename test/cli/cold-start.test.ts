@@ -52,8 +52,8 @@ describe('a command registered alone', () => {
   });
 });
 
-/** The packages a run of the command line loads (from source, as the tests run it). */
-function packagesLoaded(args: string[]): Set<string> {
+/** The packages and source modules (src/…) a run of the command line loads (from source, as the tests run it). */
+function loaded(args: string[]): { packages: Set<string>; modules: Set<string> } {
   const log = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
@@ -61,11 +61,12 @@ function packagesLoaded(args: string[]): Set<string> {
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
   const run = spawnSync(process.execPath, ['--import', TSX, '--import', register, BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   expect(run.status, run.stderr).toBeLessThanOrEqual(1);
-  const names = readFileSync(log, 'utf8')
-    .split('\n')
+  const urls = readFileSync(log, 'utf8').split('\n');
+  const packages = urls
     .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
     .filter((n): n is string => n !== undefined && n !== 'tsx' && n !== 'get-tsconfig' && n !== 'esbuild');
-  return new Set(names);
+  const modules = urls.map((url) => /\/(src\/.*\.ts)$/.exec(url)?.[1]).filter((m): m is string => m !== undefined);
+  return { packages: new Set(packages), modules: new Set(modules) };
 }
 
 const NOT_FOR_DETECT_OR_AUDIT = ['fastify', '@fastify/static', '@fastify/swagger', '@fastify/rate-limit', 'ioredis', 'prom-client', 'ssh2', '@cdktf/hcl2json'];
@@ -74,20 +75,24 @@ describe('what a run loads', () => {
   it('detect over an sshd log: its store and parsers, not the server, Redis, metrics, SSH or HCL libraries', () => {
     const log = join(dir, 'auth.log');
     writeFileSync(log, 'Mar  5 06:00:01 bastion-1 sshd[101]: Failed password for invalid user test from 198.51.100.1 port 40001 ssh2\n');
-    const loaded = packagesLoaded(['detect', log, '--state-dir', join(dir, 'state'), '--format', 'json']);
-    expect(loaded).toContain('better-sqlite3');
-    for (const p of NOT_FOR_DETECT_OR_AUDIT) expect(loaded, p).not.toContain(p);
+    const { packages, modules } = loaded(['detect', log, '--state-dir', join(dir, 'state'), '--format', 'json']);
+    expect(packages).toContain('better-sqlite3');
+    for (const p of NOT_FOR_DETECT_OR_AUDIT) expect(packages, p).not.toContain(p);
+    // Nor the syslog receivers (sockets) nor the probe signatures (the largest catalogue schema), which need flags it was not given.
+    expect(modules).toContain('src/detect/pipeline/index.ts');
+    for (const m of ['src/io/sources/syslog.ts', 'src/catalog/signatures.ts', 'src/cli/probe.ts', 'src/cli/serve.ts']) expect(modules, m).not.toContain(m);
   });
 
   it('audit of an sshd_config: not the server, Redis, metrics, SSH or HCL libraries', () => {
-    const loaded = packagesLoaded(['audit', join(ROOT, 'samples/sshd/sshd_config'), '--format', 'json']);
-    expect(loaded).toContain('yaml');
-    for (const p of [...NOT_FOR_DETECT_OR_AUDIT, 'better-sqlite3']) expect(loaded, p).not.toContain(p);
+    const { packages } = loaded(['audit', join(ROOT, 'samples/sshd/sshd_config'), '--format', 'json']);
+    expect(packages).toContain('yaml');
+    for (const p of [...NOT_FOR_DETECT_OR_AUDIT, 'better-sqlite3']) expect(packages, p).not.toContain(p);
   });
 
   it('probe --help: only what the probe command registers', () => {
-    const loaded = packagesLoaded(['probe', '--help']);
-    expect(loaded).toContain('commander');
-    for (const p of [...NOT_FOR_DETECT_OR_AUDIT, 'better-sqlite3']) expect(loaded, p).not.toContain(p);
+    const { packages, modules } = loaded(['probe', '--help']);
+    expect(packages).toContain('commander');
+    for (const p of [...NOT_FOR_DETECT_OR_AUDIT, 'better-sqlite3']) expect(packages, p).not.toContain(p);
+    for (const m of ['src/cli/detect.ts', 'src/cli/audit.ts', 'src/probe/scheduler.ts']) expect(modules, m).not.toContain(m);
   });
 });
