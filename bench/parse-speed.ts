@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intFlag, machineInfo, parseFlags, printMachine, printTable, writeResult } from './lib/common.js';
 import { writeK8sAuditLog, writeSshdLog } from './lib/logs.js';
-import { coldStart, decodeOnly, threadScaling, writeTenLineLog } from './lib/parse-speed.js';
+import { coldStart, decodeOnly, printColdStart, threadScaling, writeTenLineLog } from './lib/parse-speed.js';
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
@@ -36,8 +36,7 @@ async function main(): Promise<void> {
     ]);
 
     const cold = await coldStart(writeTenLineLog(dir), q ? 5 : 11);
-    console.log('\ncold start (median ms, whole process)');
-    printTable([['command', 'ms', '× node -e 0'], ...cold.rows.map((r) => [r.variant, r.medianMs, r.overFloor])]);
+    printColdStart(cold);
 
     const out = writeResult('parse-speed', { machine, sizes, decode, threads, cold });
     console.log(`\nwritten to ${out}`);

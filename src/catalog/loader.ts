@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { parseYamlDocuments, type YamlPath } from '../audit/yaml-positions.js';
 import { catalogPath, CATALOG_ROOT } from './paths.js';
+import { compiledCatalogue } from './compiled.js';
 
 /** A problem found beyond the schema (cross-field, cross-file), placed at a field when it has one. */
 export interface CatalogueProblem {
@@ -98,7 +99,9 @@ export function readCatalogueFile<T>(kind: CatalogueKind<T>, absolute: string): 
   } catch (e) {
     throw new CatalogueError(shown, `cannot read: ${(e as Error).message}`);
   }
-  const value = parseCatalogue(kind, text, shown);
+  // The build's validated copy of this very text, when there is one (compiled.ts); else parse and validate.
+  const compiled = compiledCatalogue(kind.id, absolute, text);
+  const value = compiled ? (compiled.value as T) : parseCatalogue(kind, text, shown);
   cache.set(key, value);
   readFiles.set(absolute, kind.id);
   return value;
@@ -131,6 +134,14 @@ export function readCatalogueDir<T>(kind: CatalogueKind<T>, dir: string, accept:
 /** Absolute path → kind id of every catalogue file this process has read. */
 export function catalogueFilesRead(): ReadonlyMap<string, string> {
   return readFiles;
+}
+
+/** Every catalogue value this process has read, with its file (absolute) and kind id. */
+export function catalogueValuesRead(): { file: string; kind: string; value: unknown }[] {
+  return [...cache].map(([key, value]) => {
+    const [kind = '', file = ''] = key.split('\u0000');
+    return { file, kind, value };
+  });
 }
 
 /** A problem for every entry whose id an earlier entry already has (`at`: where the list is). */

@@ -92,7 +92,7 @@ function registerLearn(program: Command): void {
     const lock = holdStateDir(stateDirOf(config));
     let result;
     try {
-      result = await runDetect(inputs, { config, learnOnly: true, ...pipelineFlags(flags) });
+      result = await runDetect(inputs, { config, learnOnly: true, ...(await pipelineFlags(flags)) });
     } finally {
       lock.release();
     }

@@ -20,14 +20,13 @@ import type { OutputFormat } from '../io/format/index.js';
 import { openAlertOutputs } from '../io/sinks/outputs.js';
 import { webhookEventLine, webhookSummary } from '../io/sinks/webhook-report.js';
 import { ProgressRenderer } from '../io/progress.js';
-import { startReceivers, type ReceiverLimits, type Receivers } from '../io/sources/syslog-receivers.js';
+import type { ReceiverLimits, Receivers } from '../io/sources/syslog-receivers.js';
 import { receiverSummary, writeReceiverMetrics } from '../io/sources/syslog-report.js';
-import { isLoopbackHost, parseSyslogUrl, type SyslogListen } from '../io/sources/syslog.js';
+import type { SyslogListen } from '../io/sources/syslog.js';
 import { lockStateDir, StateFolderBusy, type StateLock } from '../io/state-lock.js';
 import { atLeast, type Severity } from '../model/severity.js';
 import { UsageError } from '../model/errors.js';
 import { observationLine, type Observation } from '../detect/observations.js';
-import { InventoryError, readInventory } from '../surface/inventory.js';
 import type { SurfaceEndpoint } from '../surface/model.js';
 import { warn } from './warn.js';
 import { resolveLogInputs, unrecognisedInputs } from './log-inputs.js';
@@ -70,18 +69,20 @@ export function addDetectOptions(cmd: Command): Command {
 }
 
 /** The pipeline options the detection flags set. */
-export function pipelineFlags(flags: DetectFlags): Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory' | 'threads'> {
+export async function pipelineFlags(flags: DetectFlags): Promise<Pick<DetectOptions, 'format' | 'fields' | 'fromStart' | 'inventory' | 'threads'>> {
   return {
     ...(flags.threads !== undefined ? { threads: threadCount(flags.threads) } : {}),
-    ...(flags.inventory ? { inventory: inventoryEndpoints(flags.inventory) } : {}),
+    ...(flags.inventory ? { inventory: await inventoryEndpoints(flags.inventory) } : {}),
     ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
     ...(flags.fields ? { fields: flags.fields.split(/[\s,]+/).filter(Boolean) } : {}),
     ...(flags.fromStart ? { fromStart: true } : {}),
   };
 }
 
-/** Endpoints from --inventory files; a bad file is a usage error naming it. */
-export function inventoryEndpoints(files: readonly string[]): SurfaceEndpoint[] {
+/** Endpoints from --inventory files; a bad file is a usage error naming it. The reader (and the probe signatures it names services by) loads only when a file is named. */
+export async function inventoryEndpoints(files: readonly string[]): Promise<SurfaceEndpoint[]> {
+  if (files.length === 0) return [];
+  const { InventoryError, readInventory } = await import('../surface/inventory.js');
   try {
     return files.flatMap((f) => readInventory(f).endpoints);
   } catch (e) {
@@ -148,8 +149,11 @@ export function incidentSummary(incidents: readonly Incident[], failOn: Severity
   return out.join('\n') + '\n';
 }
 
-function parseListens(flags: LiveFlags): SyslogListen[] {
-  return (flags.syslog ?? []).map((url) => {
+/** The --syslog listeners; the receivers' module (sockets) loads only when there is one. */
+async function parseListens(flags: LiveFlags): Promise<SyslogListen[]> {
+  if (!flags.syslog || flags.syslog.length === 0) return [];
+  const { isLoopbackHost, parseSyslogUrl } = await import('../io/sources/syslog.js');
+  return flags.syslog.map((url) => {
     let listen: SyslogListen;
     try {
       listen = parseSyslogUrl(url);
@@ -188,7 +192,7 @@ export function registerDetect(program: Command): void {
     checkDetectFlags(flags);
     const config = resolveConfig(flags, 'detect');
     const format = outputFormat(flags, 'detect');
-    const listens = parseListens(flags);
+    const listens = await parseListens(flags);
     const live = flags.follow === true || listens.length > 0;
     if (inputs.length === 0 && listens.length === 0) throw new UsageError('detect: name log files (- for standard input) or --syslog URL');
     if (flags.metricsFile !== undefined && listens.length === 0) throw new UsageError('--metrics-file: the metrics are the syslog receivers\'; add --syslog URL');
@@ -257,6 +261,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
       process.once('SIGTERM', onSignal);
     }
     if (run.listens.length > 0) {
+      const { startReceivers } = await import('../io/sources/syslog-receivers.js');
       syslog = await startReceivers(
         run.listens,
         flags.syslogAllowRemote === true,
@@ -270,7 +275,7 @@ async function runDetectCommand(inputs: string[], flags: DetectFlags & SinkFlags
     if (syslog && flags.metricsFile) metrics = keepWritingMetrics(flags.metricsFile, syslog);
     result = await runDetect(inputs, {
       config,
-      ...pipelineFlags(flags),
+      ...(await pipelineFlags(flags)),
       ...(live ? { signal: stop.signal } : {}),
       follow: flags.follow === true,
       lineSources: (syslog?.sources ?? []).map((s) => (flags.inputFormat ? { ...s, format: flags.inputFormat } : s)),

@@ -14,11 +14,11 @@ export function registerSurface(program: Command): void {
       .description('list the management surface: endpoints from drawbridge.yaml, audit/probe inventories and what detect learned from the logs, with why')
       .option('--inventory <file>', 'also read "drawbridge probe|audit … --format json" output; repeatable', collect)
       .option('-f, --format <format>', 'table|json (default: table on a terminal, json otherwise)'),
-  ).action((flags: StoreFlags & { inventory?: string[]; format?: string }) => {
+  ).action(async (flags: StoreFlags & { inventory?: string[]; format?: string }) => {
     const config = resolveConfig(flags);
     const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'json');
     if (format !== 'table' && format !== 'json') throw new UsageError(`--format: expected table or json (got "${format}")`);
-    const inventory = inventoryEndpoints(flags.inventory ?? []);
+    const inventory = await inventoryEndpoints(flags.inventory ?? []);
     const listing = withStateStore(config, false, (store) => listSurface(config, inventory, store));
     process.stdout.write(format === 'table' ? surfaceTable(listing) : JSON.stringify({ surface: listing }, null, 2) + '\n');
   });

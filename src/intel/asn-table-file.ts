@@ -1,7 +1,7 @@
 /**
  * The ASN tables in a compact binary form, written once (at build, `npm run build`) from the
- * @ip-location-db/asn CSVs and read per run as one buffer with typed-array views over it: no parse,
- * no per-row objects. Parsing the 21 MB v4 CSV costs about a second of a cold start; reading this
+ * @ip-location-db/asn CSVs and read per run as one buffer with typed-array views over it (or searched in
+ * place while a run has looked up few addresses, asn-table-paged.ts): no parse, no per-row objects. Parsing the 21 MB v4 CSV costs about a second of a cold start; reading this
  * file costs milliseconds.
  *
  * Layout (little-endian, every section 4-byte aligned):
@@ -56,34 +56,62 @@ export function encodeAsnTable(table: AsnTableV4 | AsnTableV6, family: Family, s
   return Buffer.concat(parts);
 }
 
+/** Where each section of a binary table starts (byte offsets), once its header has been checked. */
+export interface AsnTableLayout {
+  rows: number;
+  orgs: number;
+  skipped: number;
+  starts: number;
+  ends: number;
+  asns: number;
+  index: number;
+  bounds: number;
+  text: number;
+  textBytes: number;
+}
+
+/**
+ * The sections of a binary table from its first bytes (`head`, the header and stamp at least) and its
+ * total size; undefined when it is not one, is of the other family, is stale or has the wrong size.
+ */
+export function asnTableLayout(head: Buffer, family: Family, stamp: string, size: number): AsnTableLayout | undefined {
+  if (head.length < HEADER_WORDS * 4) return undefined;
+  // Native byte order, as the table was written from typed arrays.
+  const header = new Uint32Array(Uint8Array.from(head.subarray(0, HEADER_WORDS * 4)).buffer);
+  const word = (i: number): number => header[i] as number;
+  if (word(0) !== MAGIC || word(1) !== FORMAT || word(2) !== family) return undefined;
+  const [rows, orgs, textBytes, stampBytes, skipped] = [word(3), word(4), word(5), word(6), word(7)];
+  let at = HEADER_WORDS * 4;
+  if (head.length < at + stampBytes || head.toString('utf8', at, at + stampBytes) !== stamp) return undefined;
+  at += align4(stampBytes);
+  const width = family === 4 ? 1 : 4;
+  if (size !== at + 4 * (2 * rows * width + 2 * rows + orgs + 1) + textBytes) return undefined;
+  const starts = at;
+  const ends = starts + 4 * rows * width;
+  const asns = ends + 4 * rows * width;
+  const index = asns + 4 * rows;
+  const bounds = index + 4 * rows;
+  return { rows, orgs, skipped, starts, ends, asns, index, bounds, text: bounds + 4 * (orgs + 1), textBytes };
+}
+
 /** The table a binary file holds, or undefined when it is not one, is of the other family, or is stale. */
 export function decodeAsnTable(buf: Buffer, family: Family, stamp: string, stats?: AsnLoadStats): AsnTableV4 | AsnTableV6 | undefined {
-  if (buf.length < HEADER_WORDS * 4) return undefined;
+  const layout = asnTableLayout(buf, family, stamp, buf.length);
+  if (!layout) return undefined;
   // Typed-array views need an aligned offset; a buffer from readFileSync starts at 0 of its own memory.
   const aligned = buf.byteOffset % 4 === 0 ? buf : Buffer.from(buf);
-  const head = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
-  const [magic, format, fam, rows, orgs, textBytes, stampBytes, skipped] = head as unknown as number[];
-  if (magic !== MAGIC || format !== FORMAT || fam !== family) return undefined;
-  let at = HEADER_WORDS * 4;
-  if (aligned.toString('utf8', at, at + stampBytes!) !== stamp) return undefined;
-  at += align4(stampBytes!);
   const width = family === 4 ? 1 : 4;
-  const expected = at + 4 * (2 * rows! * width + 2 * rows! + orgs! + 1) + textBytes!;
-  if (aligned.length !== expected) return undefined;
-  const words = (n: number): Uint32Array => {
-    const v = new Uint32Array(aligned.buffer, aligned.byteOffset + at, n);
-    at += 4 * n;
-    return v;
-  };
-  const starts = words(rows! * width);
-  const ends = words(rows! * width);
-  const asns = words(rows!);
-  const index = words(rows!);
-  const bounds = words(orgs! + 1);
-  const text = aligned.subarray(at, at + textBytes!);
+  const words = (at: number, n: number): Uint32Array => new Uint32Array(aligned.buffer, aligned.byteOffset + at, n);
+  const { rows } = layout;
+  const starts = words(layout.starts, rows * width);
+  const ends = words(layout.ends, rows * width);
+  const asns = words(layout.asns, rows);
+  const index = words(layout.index, rows);
+  const bounds = words(layout.bounds, layout.orgs + 1);
+  const text = aligned.subarray(layout.text, layout.text + layout.textBytes);
   if (stats) {
-    stats.rows += rows!;
-    stats.skipped += skipped!;
+    stats.rows += rows;
+    stats.skipped += layout.skipped;
   }
   const names = { text, bounds, index };
   return family === 4 ? new AsnTableV4(starts, ends, asns, names) : new AsnTableV6(starts, ends, asns, names);

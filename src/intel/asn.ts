@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { parseIp } from './ranges.js';
-import { asnTableFileName, decodeAsnTable } from './asn-table-file.js';
+import { asnTableFileName } from './asn-table-file.js';
+import { PagedAsnTable } from './asn-table-paged.js';
 
 export interface AsnInfo {
   asn: number;
@@ -364,15 +365,23 @@ export function parseAsnV6Csv(buf: Buffer, stats: AsnLoadStats = { rows: 0, skip
 }
 
 /** An AsnLookup over tables that load on first use of each address family. */
+/** What AsnDatabase searches: a table in memory, or one searched in its file (asn-table-paged.ts). */
+interface V4Search {
+  find(ip: number): AsnInfo | undefined;
+}
+interface V6Search {
+  find(ip: Uint32Array): AsnInfo | undefined;
+}
+
 export class AsnDatabase implements AsnLookup {
-  private v4?: AsnTableV4;
-  private v6?: AsnTableV6;
+  private v4?: V4Search;
+  private v6?: V6Search;
   private readonly v6Key = new Uint32Array(4);
   readonly stats: AsnLoadStats = { rows: 0, skipped: 0 };
 
   constructor(
-    private readonly loadV4: (stats: AsnLoadStats) => AsnTableV4,
-    private readonly loadV6: (stats: AsnLoadStats) => AsnTableV6,
+    private readonly loadV4: (stats: AsnLoadStats) => V4Search,
+    private readonly loadV6: (stats: AsnLoadStats) => V6Search,
   ) {}
 
   lookup(ip: string): AsnInfo | undefined {
@@ -410,16 +419,10 @@ export function asnSourceStamp(dir: string, family: 4 | 6): string {
   return `${version}:${statSync(join(dir, ASN_CSV[family])).size}`;
 }
 
-/** The binary table for `family` when one built from the installed CSV is there; undefined otherwise. */
-function readTableFile(tableDir: string | undefined, dir: string, family: 4 | 6, stats: AsnLoadStats): AsnTableV4 | AsnTableV6 | undefined {
+/** The binary table for `family` when one built from the installed CSV is there, searched in place; undefined otherwise. */
+function openTableFile<F extends 4 | 6>(tableDir: string | undefined, dir: string, family: F, stats: AsnLoadStats): PagedAsnTable<F> | undefined {
   if (tableDir === undefined) return undefined;
-  let buf: Buffer;
-  try {
-    buf = readFileSync(join(tableDir, asnTableFileName(family)));
-  } catch {
-    return undefined;
-  }
-  return decodeAsnTable(buf, family, asnSourceStamp(dir, family), stats);
+  return PagedAsnTable.open(join(tableDir, asnTableFileName(family)), family, asnSourceStamp(dir, family), stats);
 }
 
 /**
@@ -428,8 +431,8 @@ function readTableFile(tableDir: string | undefined, dir: string, family: 4 | 6,
  */
 export function openAsnDatabase(dir: string = defaultAsnDir(), tableDir: string | undefined = defaultAsnTableDir()): AsnDatabase {
   return new AsnDatabase(
-    (stats) => (readTableFile(tableDir, dir, 4, stats) as AsnTableV4 | undefined) ?? parseAsnV4Csv(readFileSync(join(dir, ASN_CSV[4])), stats),
-    (stats) => (readTableFile(tableDir, dir, 6, stats) as AsnTableV6 | undefined) ?? parseAsnV6Csv(readFileSync(join(dir, ASN_CSV[6])), stats),
+    (stats) => openTableFile(tableDir, dir, 4, stats) ?? parseAsnV4Csv(readFileSync(join(dir, ASN_CSV[4])), stats),
+    (stats) => openTableFile(tableDir, dir, 6, stats) ?? parseAsnV6Csv(readFileSync(join(dir, ASN_CSV[6])), stats),
   );
 }
 

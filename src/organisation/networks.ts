@@ -9,7 +9,7 @@
  *   org.net-day        `NET\0DAY`   — a login from NET on DAY (YYYY-MM-DD, UTC)
  *   org.identity-hour  `USER\0H`    — USER logged in during hour H (UTC)
  */
-import { networkOf } from '../intel/ranges.js';
+import { ipv4Number, networkOf, v4Network, v4NetworkText } from '../intel/ranges.js';
 import type { AsnInfo } from '../intel/asn.js';
 import type { StateView } from '../detect/state/types.js';
 import { readNumber, writeNumber } from '../detect/detectors/registers.js';
@@ -47,8 +47,44 @@ export interface NetworkStanding {
   why: string;
 }
 
+const DAY_MS = 86_400_000;
+/** The last day asked for: events come in time order, so most calls repeat it. */
+let memoDay = Number.NaN;
+let memoDayText = '';
+
 export function dayOf(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
+  const day = Math.floor(time / DAY_MS);
+  if (day !== memoDay) {
+    memoDayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    memoDay = day;
+  }
+  return memoDayText;
+}
+
+/**
+ * Range texts of IPv4 sources, built once per network and then reused: a key string used again is
+ * hashed once by the state store's maps, one built afresh is flattened and hashed at every lookup.
+ */
+const MEMO_LIMIT = 100_000;
+const v4Ranges = new Map<number, string>();
+let v4RangesPrefix = -1;
+
+/** networkOf(src) with the run's prefixes, memoised for IPv4. */
+function sourceRange(src: string, env: DetectEnv): string | undefined {
+  const { sourcePrefixV4: p4, sourcePrefixV6: p6 } = env.config.detect;
+  const n = ipv4Number(src);
+  if (n < 0) return networkOf(src, p4, p6);
+  if (p4 !== v4RangesPrefix || v4Ranges.size >= MEMO_LIMIT) {
+    v4Ranges.clear();
+    v4RangesPrefix = p4;
+  }
+  const net = v4Network(n, p4);
+  let text = v4Ranges.get(net);
+  if (text === undefined) {
+    text = v4NetworkText(net, p4);
+    v4Ranges.set(net, text);
+  }
+  return text;
 }
 
 function nets(range: string | undefined, asn: AsnInfo | undefined): string[] {
@@ -92,7 +128,7 @@ function atNight(state: StateView, user: string | undefined, time: number): bool
 export function networkStanding(src: string, user: string | undefined, time: number, state: StateView, env: DetectEnv): NetworkStanding {
   if (env.internal.contains(src)) return { standing: 'internal', night: false, why: 'internal range' };
   if (env.allowed.contains(src)) return { standing: 'organisation', night: false, why: 'organisation.allowedRanges' };
-  const range = networkOf(src, env.config.detect.sourcePrefixV4, env.config.detect.sourcePrefixV6);
+  const range = sourceRange(src, env);
   const asn = env.asn?.lookup(src);
   const base = { ...(asn ? { asn } : {}), ...(range !== undefined ? { range } : {}) };
   if (asn !== undefined && env.orgAsns.has(asn.asn)) return { standing: 'organisation', night: false, ...base, why: `organisation.asns (AS${asn.asn})` };
@@ -124,7 +160,7 @@ export function trusted(s: NetworkStanding): boolean {
 /** Learn from a successful login of `user` from `src`. */
 export function learnLogin(state: StateView, env: DetectEnv, user: string, src: string, time: number): void {
   if (!env.config.organisation.learn || user === '' || src === '') return;
-  const range = networkOf(src, env.config.detect.sourcePrefixV4, env.config.detect.sourcePrefixV6);
+  const range = sourceRange(src, env);
   if (range === undefined) return;
   const day = dayOf(time);
   // Most logins repeat a user, network and day already learned: one read settles them.

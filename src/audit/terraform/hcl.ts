@@ -4,8 +4,6 @@
  * exported Go function answers through its callback before returning. Auditors are synchronous,
  * so we load once (loadHcl) and then call that function directly (parseHcl).
  */
-import hcl2json from '@cdktf/hcl2json';
-
 type GoCallback = (err: string | null, result: string | null) => void;
 interface WasmRoot {
   parse?: (file: string, text: string, cb: GoCallback) => void;
@@ -20,7 +18,8 @@ function wasmRoot(): WasmRoot | undefined {
 
 /** Load the WebAssembly parser (about a second, once per process). */
 export function loadHcl(): Promise<void> {
-  loading ??= hcl2json.parse('init.tf', '').then(() => undefined);
+  // Imported here: the package starts loading its WebAssembly as soon as it is imported.
+  loading ??= import('@cdktf/hcl2json').then(({ parse }) => parse('init.tf', '')).then(() => undefined);
   return loading;
 }
 

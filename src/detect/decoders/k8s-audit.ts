@@ -17,7 +17,7 @@ import { pushJsonLine } from './util/json-stream.js';
 import { podSpecBits, podSpecOf } from './util/privileged.js';
 import { decodeItems, lineNo, reject } from './util/result.js';
 import { excerpt, isIpLiteral, parseIsoTime } from './util/text.js';
-import { scanAuditLine } from './k8s-audit-precheck.js';
+import { readApiServerLine, type LeanAuditLine } from './k8s-audit-lean.js';
 import { flatCopy } from '../strings.js';
 
 /** Resources whose create/update/patch carries a pod spec (directly or as a template). */
@@ -28,7 +28,7 @@ const PRIVILEGED_MARKERS = /"(privileged|hostPID|hostIPC|hostNetwork|hostPath|al
 const CREDENTIAL_ID = 'authentication.kubernetes.io/credential-id';
 const MAX_HELD = 4096;
 
-/** An earlier stage waiting for its final one: decoded, or (read by the pre-check) the line itself, parsed only if it is ever emitted. */
+/** An earlier stage waiting for its final one: decoded, or (read by the lean path) the line itself, parsed only if it is ever emitted. */
 type Held = { event: ApiEvent } | { raw: string; ref: RecordRef };
 
 /** Stages after which the request is over; any other stage is held until one of these comes. */
@@ -137,12 +137,13 @@ class K8sAuditRecordDecoder implements RecordDecoder {
   private readonly reader = new JsonDocReader();
   private readonly held = new Map<string, Held>();
 
-  constructor(private readonly precheck: boolean) {}
+  constructor(private readonly lean: boolean) {}
 
   line(text: string, ref: RecordRef): DecodeResult {
-    if (this.precheck && this.reader.ndjson && !this.reader.pending) {
-      const early = this.holdEarlyStage(text, ref);
-      if (early !== undefined) return early;
+    if (this.lean && this.reader.ndjson && !this.reader.pending) {
+      // A line in the API server's own layout is decoded without parsing it.
+      const lean = readApiServerLine(text);
+      if (lean !== undefined) return this.leanEvent(lean, text, ref);
     }
     // The raw text is kept as evidence only when the whole document is this one line.
     return pushJsonLine(this.reader, text, ref, (value, startLine) => this.value(value, ref, startLine === lineNo(ref) ? text : undefined));
@@ -164,16 +165,15 @@ class K8sAuditRecordDecoder implements RecordDecoder {
   }
 
   /**
-   * The pre-check: an Event line of an earlier stage (RequestReceived, ResponseStarted) is held as text,
-   * not parsed; its final stage usually replaces it unread. Undefined: the line takes the full path.
+   * An Event read by the lean path, as the full path decodes it. An earlier stage is held as its text (a
+   * copy: a held slice would keep the whole chunk it was cut from alive), parsed only if it is ever
+   * emitted; its final stage usually replaces it unread.
    */
-  private holdEarlyStage(text: string, ref: RecordRef): DecodeResult | undefined {
-    // Most lines are final stages: two native searches rule them out before any walk.
-    if (!text.includes('"RequestReceived"') && !text.includes('"ResponseStarted"')) return undefined;
-    const facts = scanAuditLine(text);
-    if (facts === undefined || facts.kind !== 'Event' || facts.auditID === undefined || isFinalStage(facts.stage)) return undefined;
-    // A copy: a held slice would keep the whole chunk it was cut from alive.
-    return this.hold(facts.auditID, { raw: flatCopy(text), ref });
+  private leanEvent(lean: LeanAuditLine, text: string, ref: RecordRef): DecodeResult {
+    if (isFinalStage(lean.stage)) return this.event(lean.event, ref, text);
+    const api = eventToApi(lean.event, ref, text);
+    if (typeof api === 'string') return reject(api);
+    return this.hold(lean.auditID, { raw: flatCopy(text), ref });
   }
 
   /** A held earlier stage as the full path would have decoded it. */
@@ -267,7 +267,7 @@ export const k8sAuditDecoder: Decoder = {
   },
 };
 
-/** The decoder without the pre-check: every line parsed (tests compare the two). */
+/** The decoder without the lean reading: every line parsed (tests compare the two). */
 export function openK8sAuditFullParse(): RecordDecoder {
   return new K8sAuditRecordDecoder(false);
 }

@@ -345,8 +345,9 @@ export const newSourceRange: Detector = {
     const isNew = state.seen(NEW_SOURCE_RANGE_NS, baselineKey(t.target, sourceRange), ev.time, env.config.detect.baselineExpiry);
     if (ctx.learning) return [];
     const pending = state.marked(PENDING_NS, range, ev.time);
-    const alerted = !pending && state.marked(RANGE_ALERTED_NS, range, ev.time);
     if (isNew) {
+      // Read only here: a range seen before never needs it (one state read less per event).
+      const alerted = !pending && state.marked(RANGE_ALERTED_NS, range, ev.time);
       if (t.login || t.write || state.marked(FOLLOW_LOGIN_NS, range, ev.time) || state.marked(FOLLOW_WRITE_NS, range, ev.time)) {
         return alerted ? escalate(ev, t, state, ctx, range) : firstAlert(ev, t, state, ctx, range, pending ? 'observed' : 'new');
       }

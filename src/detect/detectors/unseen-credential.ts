@@ -24,8 +24,27 @@ export const UNSEEN_CREDENTIAL_NS = 'ds0002.credential';
 /** The same credentials per account name, across hosts: a person's known key on another host is not a new credential. */
 export const ACCOUNT_CREDENTIAL_NS = 'ds0002.account-credential';
 
+/**
+ * The last login asked about, with its credential key and baseline entry: unseen-credential and the
+ * organisation learner ask about the same event in turn, and a key built once is hashed once.
+ */
+let memoEvent: DrawbridgeEvent | undefined;
+let memoLogin: AuthEvent | undefined;
+let memoKeyOf: AuthEvent | undefined;
+let memoKey: { key: string; label: string } = { key: '', label: '' };
+let memoEntryOf: AuthEvent | undefined;
+let memoEntry = '';
+
 /** The credential as one baseline key, and words for the title. */
 export function credentialKey(ev: AuthEvent): { key: string; label: string } {
+  if (ev !== memoKeyOf) {
+    memoKey = credentialKeyOf(ev);
+    memoKeyOf = ev;
+  }
+  return memoKey;
+}
+
+function credentialKeyOf(ev: AuthEvent): { key: string; label: string } {
   switch (ev.credentialKind) {
     case 'certificate':
       return { key: `cert:${ev.credential ?? ''}|ca:${ev.ca ?? ''}`, label: `certificate "${ev.credential ?? ''}" signed by CA ${ev.ca ?? '?'}` };
@@ -52,6 +71,14 @@ export function credentialKey(ev: AuthEvent): { key: string; label: string } {
  * credential (service-account token id, client-certificate hash, cloud access key) and were not refused.
  */
 export function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
+  if (ev !== memoEvent) {
+    memoLogin = loginOf(ev);
+    memoEvent = ev;
+  }
+  return memoLogin;
+}
+
+function loginOf(ev: DrawbridgeEvent): AuthEvent | undefined {
   if (ev.kind === 'auth') return ev.success ? ev : undefined;
   if (ev.kind !== 'api' || ev.credential === undefined || ev.credential === '') return undefined;
   if (ev.status !== undefined && ev.status >= 400) return undefined;
@@ -75,7 +102,11 @@ export function asLogin(ev: DrawbridgeEvent): AuthEvent | undefined {
 
 /** The baseline key of a login's credential for its identity. */
 export function credentialEntry(ev: AuthEvent): string {
-  return `${ev.user}@${authHost(ev)}\u0000${credentialKey(ev).key}`;
+  if (ev !== memoEntryOf) {
+    memoEntry = `${ev.user}@${authHost(ev)}\u0000${credentialKey(ev).key}`;
+    memoEntryOf = ev;
+  }
+  return memoEntry;
 }
 
 /** The table in the header. */

@@ -45,7 +45,7 @@ export function succeeded(ev: ApiEvent): boolean {
 }
 
 export function isAnonymous(ev: ApiEvent): boolean {
-  return ev.service === 'kubernetes' && (ev.actor === ANONYMOUS_USER || (ev.groups ?? []).includes(UNAUTHENTICATED_GROUP));
+  return ev.service === 'kubernetes' && (ev.actor === ANONYMOUS_USER || (ev.groups !== undefined && ev.groups.includes(UNAUTHENTICATED_GROUP)));
 }
 
 /** The record's caller is unknown to it: no user (Docker API, most proxies) or an anonymous Kubernetes request. */

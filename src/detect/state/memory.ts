@@ -1,6 +1,7 @@
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
 import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
+import { addCounted, countWindow, type Counted, type CountWindow } from './window-count.js';
 
 const SEP = '\u0000';
 
@@ -14,7 +15,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export class MemoryStateStore implements StateStore {
   readonly kind = 'memory' as const;
   private readonly seenEntries = new Map<string, SeenEntry>();
-  private readonly counters = new Map<string, { time: number; n: number }[]>();
+  private readonly counters = new Map<string, CountWindow<Counted>>();
   private readonly marks = new Map<string, number>();
   private readonly cells = new Map<string, { until: number; values: number[] }>();
   private readonly checkpoints = new Map<string, Checkpoint>();
@@ -46,23 +47,12 @@ export class MemoryStateStore implements StateStore {
 
   count(ns: string, key: string, time: number, window: number, by = 1): number {
     const k = ns + SEP + key;
-    let list = this.counters.get(k);
-    if (!list) {
-      list = [];
-      this.counters.set(flatCopy(k), list);
+    let w = this.counters.get(k);
+    if (!w) {
+      w = countWindow();
+      this.counters.set(flatCopy(k), w);
     }
-    list.push({ time, n: by });
-    const from = time - window;
-    let total = 0;
-    let keep = 0;
-    for (const c of list) {
-      if (c.time > from) {
-        list[keep++] = c;
-        if (c.time <= time) total += c.n;
-      }
-    }
-    list.length = keep;
-    return total;
+    return addCounted(w, { time, n: by }, window);
   }
 
   mark(ns: string, key: string, time: number, ttl: number): void {

@@ -20,6 +20,7 @@
  */
 import type { Alert } from '../../model/finding.js';
 import { SyncRedis, type RedisArg, type RedisReply } from './redis-bridge.js';
+import { addCounted, countWindow, type Counted, type CountWindow } from './window-count.js';
 import type { BaselineEntry, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SEP = '\u0000';
@@ -36,8 +37,8 @@ export interface RedisStoreOptions {
 }
 
 interface CounterState {
-  /** Counts inside the window as of the last call. */
-  events: { time: number; n: number }[];
+  /** Counts inside the window as of the last call, in time order. */
+  events: CountWindow<Counted>;
   added: { time: number; n: number; member: string }[];
   dropUpTo?: number;
 }
@@ -208,25 +209,20 @@ export class RedisStateStore implements StateStore {
       let c = o.counters.get(k);
       if (!c) {
         const flat = strings(this.call('ZRANGE', k, 0, -1, 'WITHSCORES'));
-        const events: CounterState['events'] = [];
+        const events: Counted[] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) {
           // member "time:n:unique"; the score is the time.
           const n = replyNumber(flat[i]!.split(':')[1]);
           const t = replyNumber(flat[i + 1]);
           if (n !== undefined && t !== undefined) events.push({ time: t, n });
         }
-        c = { events, added: [] };
+        c = { events: countWindow(events), added: [] };
         o.counters.set(k, c);
       }
       const member = `${time}:${by}:${this.instance}.${(this.memberSeq++).toString(36)}`;
-      c.events.push({ time, n: by });
       c.added.push({ time, n: by, member });
-      const from = time - window;
-      c.dropUpTo = Math.max(c.dropUpTo ?? -Infinity, from);
-      c.events = c.events.filter((e) => e.time > from);
-      let total = 0;
-      for (const e of c.events) if (e.time <= time) total += e.n;
-      return total;
+      c.dropUpTo = Math.max(c.dropUpTo ?? -Infinity, time - window);
+      return addCounted(c.events, { time, n: by }, window);
     });
   }
 

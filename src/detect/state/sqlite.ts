@@ -3,6 +3,7 @@ import { createStateFile } from '../../io/state-files.js';
 import type { Alert } from '../../model/finding.js';
 import { flatCopy } from '../strings.js';
 import { ABSENT, SlotTable, UNKNOWN } from './slot-table.js';
+import { addCounted, countWindow, type CountWindow } from './window-count.js';
 import type { BaselineEntry, CacheStats, Checkpoint, SeenEntry, StateStore } from './types.js';
 
 const SCHEMA = `
@@ -29,6 +30,10 @@ export interface SqliteStoreOptions {
   /** Cached keys a table may hold after a commit before its cache is dropped (default 1,000,000). */
   maxCached?: number;
 }
+
+const dropFresh = (it: CountItem): void => {
+  it.fresh = false;
+};
 
 /** A stored cell's numbers; a damaged value reads as no numbers rather than failing the run. */
 function cellValues(json: string): number[] {
@@ -67,8 +72,10 @@ interface CountItem {
 interface CounterCell {
   ns: string;
   key: string;
-  /** Every row of the key still inside its window (as the memory store keeps them). */
-  items: CountItem[];
+  /** Every row of the key still inside its window (as the memory store keeps them), in time order. */
+  window: CountWindow<CountItem>;
+  /** Rows added since the last write; those still `fresh` when it comes are written. */
+  added: CountItem[];
   /** Rows of the table at or before this time have left the window (undefined: none dropped). */
   dropUpTo: number | undefined;
   dirty: boolean;
@@ -387,11 +394,13 @@ export class SqliteStateStore implements StateStore {
     for (const r of rows) {
       let c = cache.get(r.ns, r.key);
       if (!c) {
-        c = { ns: r.ns, key: r.key, items: [], dropUpTo: undefined, dirty: false };
+        c = { ns: r.ns, key: r.key, window: countWindow(), added: [], dropUpTo: undefined, dirty: false };
         cache.put(r.ns, r.key, c);
       }
-      c.items.push({ time: r.time, n: r.n, fresh: false });
+      c.window.items.push({ time: r.time, n: r.n, fresh: false });
     }
+    // Rows come in table order: put each key's in time order once.
+    for (const [, , c] of cache.cells()) if (c !== null) c.window = countWindow(c.window.items);
     return true;
   }
 
@@ -402,22 +411,14 @@ export class SqliteStateStore implements StateStore {
     let c = cache.get(ns, key);
     if (!c) {
       const items = c === undefined ? this.q.countGet.all(ns, key).map((r) => ({ time: r.time, n: r.n, fresh: false })) : [];
-      c = { ns: flatCopy(ns), key: flatCopy(key), items, dropUpTo: undefined, dirty: false };
+      c = { ns: flatCopy(ns), key: flatCopy(key), window: countWindow(items), added: [], dropUpTo: undefined, dirty: false };
       cache.put(ns, key, c);
     }
-    // Same arithmetic as the SQL it replaces: add, drop what left the window, sum (from, time].
+    const item = { time, n: by, fresh: true };
+    c.added.push(item);
+    // A row added here and already out of the window is not written.
+    const total = addCounted(c.window, item, window, dropFresh);
     const from = time - window;
-    const list = c.items;
-    list.push({ time, n: by, fresh: true });
-    let total = 0;
-    let keep = 0;
-    for (const it of list) {
-      if (it.time > from) {
-        list[keep++] = it;
-        if (it.time <= time) total += it.n;
-      }
-    }
-    list.length = keep;
     if (c.dropUpTo === undefined || from > c.dropUpTo) c.dropUpTo = from;
     cache.markDirty(c);
     return total;
@@ -624,14 +625,15 @@ export class SqliteStateStore implements StateStore {
         if (!c.dirty) continue;
         c.dirty = false;
         // Rows already in the table survived every filter iff they are after the furthest drop point;
-        // rows added here are written only if they survived too (they are what `items` still holds).
+        // rows added here are written only if they survived too (still `fresh`: nothing dropped them).
         if (c.dropUpTo !== undefined) q.countDrop.run(c.ns, c.key, c.dropUpTo);
         c.dropUpTo = undefined;
-        for (const it of c.items) {
+        for (const it of c.added) {
           if (!it.fresh) continue;
           it.fresh = false;
           q.countAdd.run(c.ns, c.key, it.time, it.n);
         }
+        c.added = [];
       }
     }
   }

@@ -6,12 +6,13 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Checkpoint } from './checkpoint.js';
+import { pushAll } from '../../util/arrays.js';
 import { followFile, type FileEvent } from './file-follow.js';
 import { DEFAULT_CHUNK, fileChunks, LineSplitter, streamChunks, type Line } from './lines.js';
 
 export interface SourceRead {
   lines: Line[];
-  /** The source has ended; `lines` then holds its unterminated last line, if any. */
+  /** The source has ended; `lines` then ends with its unterminated last line, if any. */
   done: boolean;
   /** A new file took the path (or the file was truncated) before these lines: offsets start over. */
   reset?: FileEvent;
@@ -27,19 +28,36 @@ export interface SourceReader {
   close(): Promise<void>;
 }
 
-/** A file read once, from `from` to its current end. */
-export function onceFileReader(path: string, from: Checkpoint | undefined, chunkSize = DEFAULT_CHUNK): SourceReader {
+/**
+ * Bytes a read of a file read once gathers (in DEFAULT_CHUNK reads: the line splitter is fastest on
+ * those). Each read is one batch, committed in one transaction; nobody waits for a file's latest line
+ * here (followed files and streams hand on each chunk), so larger batches only make fewer commits.
+ */
+export const ONCE_BATCH_BYTES = 1024 * 1024;
+
+/** A file read once, from `from` to its current end; a given `chunkSize` is the size of a read and of a batch. */
+export function onceFileReader(path: string, from: Checkpoint | undefined, chunkSize?: number): SourceReader {
   const st = statSync(path);
   // A checkpoint taken in another file (rotated in since), or past this file's end (truncated), is not ours.
   const otherFile = from?.dev !== undefined && from.ino !== undefined && (from.dev !== st.dev || from.ino !== st.ino);
   const start = from && !otherFile && from.offset <= st.size ? from : { offset: 0, line: 0 };
-  const chunks = fileChunks(path, start.offset, chunkSize);
+  const chunks = fileChunks(path, start.offset, chunkSize ?? DEFAULT_CHUNK);
+  const batch = chunkSize ?? ONCE_BATCH_BYTES;
   const splitter = new LineSplitter(start.offset, start.line);
   return {
     live: false,
     async read() {
-      const r = await chunks.next();
-      return r.done ? { lines: splitter.end(), done: true } : { lines: splitter.push(r.value), done: false };
+      const lines: Line[] = [];
+      for (let bytes = 0; bytes < batch; ) {
+        const r = await chunks.next();
+        if (r.done) {
+          pushAll(lines, splitter.end());
+          return { lines, done: true };
+        }
+        pushAll(lines, splitter.push(r.value));
+        bytes += r.value.length;
+      }
+      return { lines, done: false };
     },
     position: () => ({ offset: splitter.pendingOffset, line: splitter.lineNo, size: st.size, dev: st.dev, ino: st.ino }),
     async close() {

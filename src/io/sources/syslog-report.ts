@@ -4,7 +4,7 @@
  * rewritten while the run lasts and once at its end.
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { Gauge, Registry } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import type { SyslogReceiver, SyslogStats } from './syslog.js';
 
 export interface NamedReceiver {
@@ -35,6 +35,8 @@ export function receiverSummary(transport: string, st: SyslogStats): string {
 
 /** The receivers' counts as Prometheus text. */
 export async function receiverMetrics(receivers: readonly NamedReceiver[]): Promise<string> {
+  // Loaded here, not with the module: only a run with --metrics-file pays for it.
+  const { Gauge, Registry } = await import('prom-client');
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = ['receiver']): Gauge => new Gauge({ name, help, labelNames, registers: [registry] });
   const messages = gauge('drawbridge_syslog_messages', 'Syslog messages received, by outcome (accepted, rejected, dropped_busy).', ['receiver', 'outcome']);

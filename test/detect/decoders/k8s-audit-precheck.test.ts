@@ -1,14 +1,13 @@
 /**
- * The Kubernetes audit pre-check reads a line's top-level kind, stage, auditID, verb, resource and user
- * without parsing it, and holds earlier stages (RequestReceived, ResponseStarted) as text. It must never
- * change what the decoder gives: the same events and rejections as parsing every line, for any key order
- * and spacing (pipelines re-serialise events with sorted keys), decoy keys nested deeper, escapes, and
- * streams whose earlier stages outnumber what the decoder holds.
+ * The Kubernetes audit decoder reads lines in the API server's layout without parsing them, and holds
+ * their earlier stages (RequestReceived, ResponseStarted) as text. It must never change what the decoder
+ * gives: the same events and rejections as parsing every line, for any key order and spacing (pipelines
+ * re-serialise events with sorted keys), decoy keys nested deeper, escapes, and streams whose earlier
+ * stages outnumber what the decoder holds.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { k8sAuditDecoder, openK8sAuditFullParse } from '../../../src/detect/decoders/k8s-audit.js';
-import { scanAuditLine } from '../../../src/detect/decoders/k8s-audit-precheck.js';
 import type { RecordDecoder } from '../../../src/detect/types.js';
 import { isRejection } from '../../../src/detect/types.js';
 import { fixture } from './helpers.js';
@@ -85,39 +84,6 @@ function precheckAnswers(lines: readonly string[]): unknown[] {
 function fullParseAnswers(lines: readonly string[]): unknown[] {
   return decodeLines(openK8sAuditFullParse(), lines);
 }
-
-describe('k8s-audit pre-check: top-level facts from the raw line', () => {
-  it('reads kind, stage, auditID, verb, resource and user as JSON.parse does, whenever it answers', () => {
-    let answered = 0;
-    fc.assert(
-      fc.property(event, style, (e, s) => {
-        const line = serialise(e, s);
-        const facts = scanAuditLine(line);
-        if (facts === undefined) return;
-        answered++;
-        const v = JSON.parse(line) as { [k: string]: Json };
-        const text = (x: Json | undefined): string | undefined => (typeof x === 'string' ? x : undefined);
-        const inner = (o: Json | undefined, k: string): string | undefined => (o !== null && typeof o === 'object' && !Array.isArray(o) ? text(o[k]) : undefined);
-        expect(facts).toEqual({
-          kind: text(v['kind']),
-          stage: text(v['stage']),
-          auditID: text(v['auditID']),
-          verb: text(v['verb']),
-          resource: inner(v['objectRef'], 'resource'),
-          user: inner(v['user'], 'username'),
-        });
-      }),
-      { numRuns: 2000 },
-    );
-    expect(answered).toBeGreaterThan(1000);
-  });
-
-  it('declines what is not one object on the line', () => {
-    for (const t of ['', '[1]', '{"kind":"Event"', '{"kind":"Event"} x', '"x"', '{"kind":"Event","stage":"Request\\u0052eceived"}']) {
-      expect(scanAuditLine(t)?.stage).toBeUndefined();
-    }
-  });
-});
 
 describe('k8s-audit pre-check: the decoder gives what parsing every line gives', () => {
   it('for any stream of re-serialised events (property)', () => {
