@@ -9,7 +9,11 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Checkpoint } from './checkpoint.js';
+import { pushAll } from '../../util/arrays.js';
 import { DEFAULT_CHUNK, LineSplitter, MAX_LINE_BYTES, type Line } from './lines.js';
+
+/** Bytes a followed file's backlog is handed on in (read in DEFAULT_CHUNK pieces): fewer, larger commits while catching up. */
+const FOLLOW_BATCH_BYTES = 1024 * 1024;
 
 /** Which file a checkpoint's offset belongs to: a rotated-in file at the same path has another inode. */
 export interface FileIdentity {
@@ -153,6 +157,8 @@ export class FileFollower implements AsyncIterable<FileBatch> {
   readonly path: string;
   readonly stats: FollowStats = { lines: 0, bytes: 0, rotations: 0, truncations: 0 };
   private readonly chunkSize: number;
+  /** Bytes a batch may gather while the file has more to read than one chunk (a backlog). */
+  private readonly batchBytes: number;
   private readonly maxLine: number;
 
   constructor(
@@ -161,6 +167,8 @@ export class FileFollower implements AsyncIterable<FileBatch> {
   ) {
     this.path = resolve(path);
     this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
+    // A chunk size given is a batch size too (tests cut batches where they want them).
+    this.batchBytes = opts.chunkSize ?? FOLLOW_BATCH_BYTES;
     this.maxLine = opts.maxLine ?? MAX_LINE_BYTES;
   }
 
@@ -226,6 +234,9 @@ export class FileFollower implements AsyncIterable<FileBatch> {
       let rotated = false;
       /** Set after waiting for a change; cleared by the next read that returns data. */
       let woke = false;
+      /** Lines read but not yet handed on, and their bytes: a backlog is handed on a batch at a time. */
+      let gathered: Line[] = [];
+      let gatheredBytes = 0;
       for (;;) {
         if (signal?.aborted) return;
         const { bytesRead } = await file.fh.read(buf, 0, this.chunkSize, file.pos);
@@ -245,8 +256,21 @@ export class FileFollower implements AsyncIterable<FileBatch> {
           file.pos += bytesRead;
           this.stats.bytes += bytesRead;
           const lines = file.splitter.push(buf.subarray(0, bytesRead));
-          if (lines.length > 0) yield this.batch(file, lines);
+          if (lines.length > 0) pushAll(gathered, lines);
+          gatheredBytes += bytesRead;
+          // A full read means more is waiting: gather up to a batch (one commit) before handing on.
+          if (bytesRead === this.chunkSize && gatheredBytes < this.batchBytes) continue;
+          gatheredBytes = 0;
+          if (gathered.length > 0) {
+            yield this.batch(file, gathered);
+            gathered = [];
+          }
           continue;
+        }
+        gatheredBytes = 0;
+        if (gathered.length > 0) {
+          yield this.batch(file, gathered);
+          gathered = [];
         }
         if (!follow) {
           const tail = file.splitter.end();
