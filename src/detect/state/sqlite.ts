@@ -331,20 +331,27 @@ export class SqliteStateStore implements StateStore {
 
   // ── seen ─────────────────────────────────────────────────────────────────────────────────────
 
-  /** The key's slot in the seen cache, or ABSENT. */
-  private seenSlot(ns: string, key: string): number {
-    const cache = this.seenCache;
-    if (!cache.loadTried) this.loadWhole(cache, () => this.loadSeen());
+  /** The key's slot in the seen or the marks cache, or ABSENT; a key not cached is read from its table. */
+  private slot(cache: SlotTable, ns: string, key: string): number {
+    const seen = cache === this.seenCache;
+    if (!cache.loadTried) this.loadWhole(cache, () => (seen ? this.loadSeen() : this.loadMarks()));
     const hit = cache.find(ns, key);
     if (hit !== UNKNOWN) return hit;
     // While the cache is whole since the last fold, a key it lacks is not in the change log either.
     if (this.logPending) this.settle();
-    const row = this.q.seenGet.get(ns, key);
-    if (!row) {
-      cache.setAbsent(ns, key);
-      return ABSENT;
+    if (seen) {
+      const row = this.q.seenGet.get(ns, key);
+      if (row) return cache.add(ns, key, row.first, row.last);
+    } else {
+      const row = this.q.markGet.get(ns, key);
+      if (row) return cache.add(ns, key, row.until);
     }
-    return cache.add(ns, key, row.first, row.last);
+    cache.setAbsent(ns, key);
+    return ABSENT;
+  }
+
+  private seenSlot(ns: string, key: string): number {
+    return this.slot(this.seenCache, ns, key);
   }
 
   private loadSeen(): boolean {
@@ -433,20 +440,8 @@ export class SqliteStateStore implements StateStore {
     return true;
   }
 
-  /** The key's slot in the marks cache, or ABSENT. */
   private markSlot(ns: string, key: string): number {
-    const cache = this.markCache;
-    if (!cache.loadTried) this.loadWhole(cache, () => this.loadMarks());
-    const hit = cache.find(ns, key);
-    if (hit !== UNKNOWN) return hit;
-    // While the cache is whole since the last fold, a key it lacks is not in the change log either.
-    if (this.logPending) this.settle();
-    const row = this.q.markGet.get(ns, key);
-    if (!row) {
-      cache.setAbsent(ns, key);
-      return ABSENT;
-    }
-    return cache.add(ns, key, row.until);
+    return this.slot(this.markCache, ns, key);
   }
 
   mark(ns: string, key: string, time: number, ttl: number): void {
